@@ -23,4 +23,9 @@ d = { 'settings': { 'branch': 'main',
                                'kd3d.geometry.rotation_to_quaternion': ('geometry.html#rotation_to_quaternion', 'kd3d/geometry.py'),
                                'kd3d.geometry.transform_boxes': ('geometry.html#transform_boxes', 'kd3d/geometry.py'),
                                'kd3d.geometry.transform_matrix': ('geometry.html#transform_matrix', 'kd3d/geometry.py'),
-                               'kd3d.geometry.yaw_to_quaternion': ('geometry.html#yaw_to_quaternion', 'kd3d/geometry.py')}}}
+                               'kd3d.geometry.yaw_to_quaternion': ('geometry.html#yaw_to_quaternion', 'kd3d/geometry.py')},
+            'kd3d.show': { 'kd3d.show._bev_xy': ('show.html#_bev_xy', 'kd3d/show.py'),
+                           'kd3d.show.draw_bev': ('show.html#draw_bev', 'kd3d/show.py'),
+                           'kd3d.show.draw_boxes_bev': ('show.html#draw_boxes_bev', 'kd3d/show.py'),
+                           'kd3d.show.draw_boxes_in_camera': ('show.html#draw_boxes_in_camera', 'kd3d/show.py'),
+                           'kd3d.show.show_sample': ('show.html#show_sample', 'kd3d/show.py')}}}
