@@ -157,4 +157,8 @@ d = { 'settings': { 'branch': 'main',
                                'kd3d.toyworld.visibility_token': ('toyworld.html#visibility_token', 'kd3d/toyworld.py'),
                                'kd3d.toyworld.vocabulary_tables': ('toyworld.html#vocabulary_tables', 'kd3d/toyworld.py'),
                                'kd3d.toyworld.write_map': ('toyworld.html#write_map', 'kd3d/toyworld.py'),
-                               'kd3d.toyworld.yaw_quaternion': ('toyworld.html#yaw_quaternion', 'kd3d/toyworld.py')}}}
+                               'kd3d.toyworld.yaw_quaternion': ('toyworld.html#yaw_quaternion', 'kd3d/toyworld.py')},
+            'kd3d.widgets': { 'kd3d.widgets.DetectionExplorer': ('widgets.html#detectionexplorer', 'kd3d/widgets.py'),
+                              'kd3d.widgets.DetectionExplorer.__init__': ('widgets.html#detectionexplorer.__init__', 'kd3d/widgets.py'),
+                              'kd3d.widgets.DetectionExplorer.redraw': ('widgets.html#detectionexplorer.redraw', 'kd3d/widgets.py'),
+                              'kd3d.widgets.draw_detections': ('widgets.html#draw_detections', 'kd3d/widgets.py')}}}
