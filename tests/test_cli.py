@@ -12,8 +12,14 @@ def test_version():
 
 def test_demo_tiny_end_to_end(toy_tiny, tmp_path):
     out = tmp_path / 'out'
-    p = run(KD3D, 'demo', '--size', 'tiny', '--data-root', toy_tiny, '--out', out)
+    p = run(KD3D, 'demo', '--size', 'tiny', '--data-root', toy_tiny, '--out', out, '--epochs', '1')
     assert 'already there' in p.stdout  # the toy data made by the script is reused, not regenerated
+    results = json.loads((out / 'results.json').read_text())  # the teacher and student of the second half
+    assert list(results) == ['teacher (toy_teacher)', 'student (toy)']
+    assert results['teacher (toy_teacher)']['params'] > 3 * results['student (toy)']['params']
+    assert all(r['fps'] > 0 and 0 <= r['mAP'] <= 1 for r in results.values())
+    assert (out / 'results.md').read_text() in p.stdout
+    assert (out / 'predictions.png').stat().st_size > 10_000
     assert (out / 'toy_sample.png').stat().st_size > 10_000
     m = json.loads((out / 'metrics.json').read_text())
     exact = m['exact ground truth']

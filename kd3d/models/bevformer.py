@@ -490,6 +490,10 @@ PRESETS = {
             'backbone.num_levels': 2, 'backbone.fpn_channels': 64, 'backbone.frozen_stages': -1, 'backbone.norm_eval': False,
             'num_levels': 2, 'embed_dims': 64, 'num_heads': 4, 'ffn_dims': 128, 'bev_h': 32, 'bev_w': 32,
             'num_encoder_layers': 2, 'num_decoder_layers': 2, 'num_queries': 100, 'num_history': 1, 'dropout': 0.0},
+    'toy_teacher': {'backbone.arch': 'tiny', 'backbone.tiny_channels': (32, 64, 128, 256), 'backbone.out_indices': (1, 2),
+                    'backbone.num_levels': 2, 'backbone.fpn_channels': 128, 'backbone.frozen_stages': -1, 'backbone.norm_eval': False,
+                    'num_levels': 2, 'embed_dims': 128, 'num_heads': 4, 'ffn_dims': 256, 'bev_h': 32, 'bev_w': 32,
+                    'num_encoder_layers': 2, 'num_decoder_layers': 3, 'num_queries': 100, 'num_history': 1, 'dropout': 0.0},
     'tiny_paper': {},
     'small_paper': _SMALL,
     'base_paper': _BASE,
@@ -501,7 +505,7 @@ PRESETS = {
     'skd_teacher3': _BASE,
 }
 
-PRESET_IMAGE_SIZES = {'toy': (96, 160), 'tiny_paper': (480, 800), 'small_paper': (736, 1280), 'base_paper': (928, 1600),
+PRESET_IMAGE_SIZES = {'toy': (96, 160), 'toy_teacher': (96, 160), 'tiny_paper': (480, 800), 'small_paper': (736, 1280), 'base_paper': (928, 1600),
                       'skd_student1': (736, 1280), 'skd_teacher1': (736, 1280), 'skd_student2': (736, 1280),
                       'skd_teacher2': (736, 1280), 'skd_student3': (928, 1600), 'skd_teacher3': (928, 1600)}
 
