@@ -21,10 +21,10 @@ __all__ = ['CHECKPOINT_FORMAT', 'USER_ERRORS', 'model_module', 'detector_config'
            'resolve_precision', 'make_fabric', 'Recipe', 'plan_recipe', 'lr_factor', 'param_groups', 'describe_groups',
            'EpochSampler', 'SeededSamples', 'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'as_trainee',
            'total_loss', 'accumulate_gradients', 'optimizer_step', 'CheckpointError', 'rng_state', 'set_rng_state',
-           'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state', 'checkpoint_path',
-           'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunLog', 'read_log', 'detector_of',
-           'predict_dataset', 'evaluate_model', 'run_dir', 'train', 'evaluate_checkpoint', 'bench', 'format_bench',
-           'register_commands']
+           'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state', 'detector_state',
+           'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunLog', 'read_log',
+           'detector_of', 'predict_dataset', 'evaluate_model', 'run_dir', 'train', 'evaluate_checkpoint', 'bench',
+           'format_bench', 'register_commands']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
@@ -375,6 +375,13 @@ def load_model_state(model:nn.Module, # the model to fill
                               f"and preset, or the config it was trained with (saved beside it as config.yaml).")
     model.load_state_dict(state_dict)
 
+def detector_state(state_dict:dict # a checkpoint's 'model'
+                  )->dict: # the detector's weights
+    "The detector's weights of a checkpoint: a distilled run's checkpoint (chapter 20) holds them under 'student.'."
+    if state_dict and all(k.startswith(('student.', 'terms.')) for k in state_dict):
+        return {k[len('student.'):]: v for k, v in state_dict.items() if k.startswith('student.')}
+    return state_dict
+
 # %% ../nbs/18_train.ipynb #717252e6
 def checkpoint_path(out_dir, step:int)->Path: return Path(out_dir) / 'checkpoints' / f'step_{step:07d}.pt'
 
@@ -626,7 +633,7 @@ def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
     fabric = make_fabric(cfg.train)
     state = load_checkpoint(checkpoint)
     model = model if model is not None else build_detector(cfg.model)
-    load_model_state(model, state['model'], str(checkpoint), state.get('config'))
+    load_model_state(model, detector_state(state['model']), str(checkpoint), state.get('config'))
     model.to(fabric.device)  # predictions use the plain module: no DDP wrapper is needed without gradients
     checkpoint = Path(checkpoint)
     out_dir = Path(out_dir) if out_dir else checkpoint.parent.parent / f'eval_{checkpoint.stem}'
@@ -730,13 +737,27 @@ def _cmd_train(args)->int:
     train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after)
     return 0
 
+def _distill_core(config:str):
+    "kd3d.distill.core when `config` is a distillation config (teacher / distill keys), else None."
+    from kd3d.config import read_config_file, find_config
+    if not any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(config))): return None
+    import kd3d.distill.core as core  # chapter 20
+    return core
+
 def _cmd_eval(args)->int:
-    evaluate_checkpoint(load_config(args.config, args.overrides), args.checkpoint, out_dir=args.out)
+    core = _distill_core(args.config)
+    cfg = load_config(args.config, args.overrides) if core is None else core.load_distill_config(args.config, args.overrides)
+    evaluate_checkpoint(cfg, args.checkpoint, out_dir=args.out)  # a distilled run: its student
     return 0
 
 def _cmd_bench(args)->int:
-    r = bench(load_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches)
-    print(format_bench(r))
+    core = _distill_core(args.config)
+    if core is not None:  # a distillation config: the student step against the distillation step (chapter 20)
+        r = core.bench_distill(core.load_distill_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup)
+        print(core.format_bench_distill(r))
+    else:
+        r = bench(load_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches)
+        print(format_bench(r))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True); Path(args.out).write_text(json.dumps(r, indent=1))
     return 0

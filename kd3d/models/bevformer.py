@@ -336,6 +336,7 @@ def check_bevformer_config(cfg:BEVFormerConfig)->BEVFormerConfig:
 
 class BEVFormer(nn.Module):
     "BEVFormer: BEV queries + temporal self-attention + spatial cross-attention encoder, DETR decoder with box refinement."
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'bev', 'attn_temporal', 'attn_spatial', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
     def __init__(self, cfg:BEVFormerConfig|None=None # the config; None: `BEVFormerConfig()` (official tiny)
                 ):
         super().__init__()

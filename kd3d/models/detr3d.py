@@ -127,6 +127,7 @@ def _branch(C:int, out:int, num_fcs:int, norm:bool)->nn.Sequential:
 
 class DETR3D(nn.Module):
     "DETR3D: image backbone + FPN, object queries with 3D reference points sampling every camera, iterative refinement."
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
     def __init__(self, cfg:DETR3DConfig|None=None # the config; None: `DETR3DConfig()` (the paper's R101)
                 ):
         super().__init__()

@@ -232,6 +232,7 @@ class SparseBEVDecoderLayer(nn.Module):
 # %% ../../nbs/14_sparsebev.ipynb #beae6310
 class SparseBEV(nn.Module):
     "SparseBEV: pillar queries refined by one shared decoder layer over T frames of N cameras."
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'frame_query_feats', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
     def __init__(self, cfg:SparseBEVConfig|None=None # the config; None: the paper's R50 setting
                 ):
         super().__init__()

@@ -231,6 +231,7 @@ class StreamPETRDecoderLayer(nn.Module):
 # %% ../../nbs/15_streampetr.ipynb #49b974e2
 class StreamPETR(nn.Module):
     "StreamPETR: PETR position-embedded camera tokens, global-attention decoder, object queries streamed through a memory queue."
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points')  # what `forward` returns; distillers check pairings against it
     def __init__(self, cfg:StreamPETRConfig|None=None # the config; None: `StreamPETRConfig()` (the paper's R50)
                 ):
         super().__init__()
