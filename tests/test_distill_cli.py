@@ -1,0 +1,75 @@
+"""`kd3d distill` as a user runs it: a teacher checkpoint, a distillation config, two CPU processes (gloo) through
+Fabric's DDP, a resume, `kd3d eval` of the distilled student, and clear errors for a missing teacher checkpoint and
+a tap the student does not have."""
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest
+import torch
+from conftest import ROOT
+
+KD3D = Path(sys.executable).parent / 'kd3d'
+
+
+def kd3d(*args, check=True, timeout=400):
+    env = {**os.environ, 'MPLBACKEND': 'Agg', 'OMP_NUM_THREADS': '1'}
+    p = subprocess.run([str(KD3D), *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError(f'kd3d {args} exited {p.returncode}\nstdout:\n{p.stdout[-3000:]}\nstderr:\n{p.stderr[-3000:]}')
+    return p
+
+
+@pytest.fixture(scope='module')
+def teacher_ckpt(toy_tiny, tmp_path_factory):
+    "A toy_teacher trained for 2 steps on the tiny toy (what `kd3d train` writes)."
+    out = tmp_path_factory.mktemp('teacher')
+    kd3d('train', '--config', 'bevformer-toy-teacher_demo_toynuscenes', f'data.data_root={toy_tiny}', 'data.make_toy=none',
+         'train.max_steps=2', f'train.out_dir={out}', 'train.num_workers=0', 'train.eval_interval=-1', 'train.accelerator=cpu')
+    return next((out / 'checkpoints').glob('step_*.pt'))
+
+
+def distill_config(path, toy_tiny, teacher_ckpt, **extra):
+    lines = {'model.name': 'bevformer', 'model.preset': 'toy', 'teacher.name': 'bevformer', 'teacher.preset': 'toy_teacher',
+             'data.data_root': str(toy_tiny), 'data.image_size': '[96, 160]', 'data.num_past': 1, 'train.max_steps': 4,
+             'train.batch_size': 1, 'train.lr': '1.0e-3', 'train.lr_batch': 2, 'train.warmup_steps': 2, 'train.num_workers': 0,
+             'train.log_interval': 1, 'train.ckpt_interval': 2, 'train.eval_interval': -1, 'train.eval_classes': 'present',
+             'train.accelerator': 'cpu', 'distill.teacher_checkpoint': str(teacher_ckpt),
+             'distill.losses': '{mgd_bev: {method: mgd, tap: bev}, hinton_cls: {method: hinton, tap: cls_logits}}', **extra}
+    path.write_text(''.join(f'{k}: {v}\n' for k, v in lines.items() if v != ''))  # '' leaves the key out
+    return path
+
+
+def test_distill_two_processes_and_resume(toy_tiny, teacher_ckpt, tmp_path):
+    cfg = distill_config(tmp_path / 'kd.yaml', toy_tiny, teacher_ckpt, **{'train.devices': 2})
+    out = tmp_path / 'run'
+    p = kd3d('distill', '--config', cfg, f'train.out_dir={out}', '--stop-after', '2')
+    assert 'global batch 2 = 2 CPU processes x 1' in p.stdout
+    assert 'loss_kd_mgd_bev: mgd on bev' in p.stdout and 'teacher bevformer (toy_teacher): mAP' in p.stdout
+    kd3d('distill', '--config', cfg, f'train.out_dir={out}', '--resume')
+    log = [json.loads(l) for l in (out / 'log.jsonl').read_text().splitlines()]
+    assert 'teacher/mAP' in log[0]
+    steps = [r for r in log if 'loss' in r]
+    assert [r['step'] for r in steps] == [1, 2, 3, 4]
+    assert all(r['loss_kd_mgd_bev'] > 0 and r['loss_kd_hinton_cls'] >= 0 for r in steps)
+    state = torch.load(out / 'checkpoints' / 'step_0000004.pt', weights_only=True)
+    assert state['world_size'] == 2 and len(state['rng']) == 2
+    prefixes = {k.split('.')[0] for k in state['model']}
+    assert prefixes == {'student', 'terms'}  # the teacher is not in the student's checkpoint
+    teacher_keys = torch.load(teacher_ckpt, weights_only=True)['model']
+    assert state['model']['terms.mgd_bev.loss.generator.0.weight'].shape[0] == 128  # the generator reconstructs 128 teacher channels
+    assert 'student.bev_embedding.weight' in state['model'] and state['model']['student.bev_embedding.weight'].shape[1] == 64
+    assert teacher_keys['bev_embedding.weight'].shape[1] == 128
+    p = kd3d('eval', '--config', cfg, '--checkpoint', out / 'checkpoints' / 'step_0000004.pt', 'train.devices=1')
+    assert 'mAP' in p.stdout
+
+
+def test_distill_errors_are_clear(toy_tiny, teacher_ckpt, tmp_path):
+    cfg = distill_config(tmp_path / 'kd.yaml', toy_tiny, '')
+    p = kd3d('distill', '--config', cfg, f'train.out_dir={tmp_path / "a"}', check=False)
+    assert p.returncode == 2 and 'distill.teacher_checkpoint is empty' in p.stderr and 'Traceback' not in p.stderr
+    cfg = distill_config(tmp_path / 'kd2.yaml', toy_tiny, teacher_ckpt, **{'model.name': 'detr3d',
+                         'distill.losses': '{cwd_bev: {method: cwd, tap: bev}}'})
+    p = kd3d('distill', '--config', cfg, f'train.out_dir={tmp_path / "b"}', check=False)
+    assert p.returncode == 2 and "reads tap 'bev', which the student DETR3D does not return" in p.stderr
+    cfg = distill_config(tmp_path / 'kd3.yaml', toy_tiny, teacher_ckpt, **{'distill.teacher_cache': 'true', 'data.aug.flip': 'true'})
+    p = kd3d('distill', '--config', cfg, f'train.out_dir={tmp_path / "c"}', check=False)
+    assert p.returncode == 2 and 'data.aug.flip is random' in p.stderr
