@@ -4,95 +4,30 @@
 
 # %% ../nbs/29_demo.ipynb #77e76257
 from __future__ import annotations
-import argparse, dataclasses, hashlib, json, time
+import json, time
 from pathlib import Path
 import torch
 from .core import kd3d_home, seed_everything
-from .config import ExperimentConfig, ConfigError, load_config, flatten_config
+from .config import ExperimentConfig, ConfigError, load_config, list_configs
 from .evaluation import METRIC_NAMES
+from .table import run_table, run_config
 
 # %% auto #0
-__all__ = ['DEMO_TEACHER', 'DEMO_STUDENT', 'TABLE_COLUMNS', 'recipe_hash', 'demo_config', 'train_run', 'speed_and_size',
-           'format_table', 'demo', 'show_demo_predictions', 'register_commands']
+__all__ = ['DEMO_TEACHER', 'DEMO_STUDENT', 'distill_config_name', 'demo', 'show_demo_predictions', 'register_commands']
 
 # %% ../nbs/29_demo.ipynb #18ef5f23
 DEMO_TEACHER = 'bevformer-toy-teacher_demo_toynuscenes'  # 1.9 M parameters
 DEMO_STUDENT = 'bevformer-toy_demo_toynuscenes'  # 0.5 M parameters
 
-_NOT_RECIPE = {'name', 'train.out_dir', 'train.num_workers', 'train.log_interval', 'train.ckpt_interval', 'train.keep_ckpts',
-               'train.eval_interval', 'data.data_root', 'data.infos_path', 'data.make_toy'}
+def distill_config_name(method:str, student:str=DEMO_STUDENT, teacher:str=DEMO_TEACHER)->str:
+    "The shipped config that distils `student` from `teacher` with `method`: '<method>_<student model>_from_<teacher>'."
+    name = f"{method}_{student.split('_')[0]}_from_{teacher}"
+    if name not in list_configs():
+        pair = f"_{student.split('_')[0]}_from_{teacher}"
+        have = sorted(n[:-len(pair)] for n in list_configs() if n.endswith(pair))
+        raise ConfigError(f"--distill {method}: there is no config {name}; methods with a config for this pair: {have or 'none'}")
+    return name
 
-def recipe_hash(cfg:ExperimentConfig # a resolved config
-               )->str: # 8 hex digits
-    "A short hash of everything in `cfg` that changes what is trained (not where it is written or how it is logged)."
-    flat = {k: v for k, v in flatten_config(cfg).items() if k not in _NOT_RECIPE}
-    return hashlib.sha1(json.dumps(flat, sort_keys=True, default=str).encode()).hexdigest()[:8]
-
-def demo_config(name:str, # a config name of `kd3d/configs`
-                role:str, # 'teacher', 'student', ...: the folder's prefix
-                data_root, # the demo's toy nuScenes
-                out, # the demo's output folder
-                epochs:int|None=None, # overrides train.epochs
-                overrides=() # more 'key=value' overrides
-               )->ExperimentConfig:
-    "The config of one demo run: `name` on the demo's data, in its own folder under `out`."
-    extra = [f'data.data_root={Path(data_root).resolve()}', 'data.make_toy=none']
-    if epochs is not None: extra.append(f'train.epochs={int(epochs)}')
-    cfg = load_config(name, extra + list(overrides))
-    cfg.train.out_dir = str((Path(out) / f'{role}-{cfg.name}-{recipe_hash(cfg)}').resolve())
-    return cfg
-
-# %% ../nbs/29_demo.ipynb #6cbfdc1e
-def train_run(cfg:ExperimentConfig, # from `demo_config` (or any config with train.out_dir set)
-              progress:bool=True
-             )->dict: # the devkit metrics of the final model, and 'checkpoint'
-    "Train `cfg` to the end (resuming a killed run) or reuse the finished run; score it on the val split."
-    from kd3d.train import train, run_dir, latest_checkpoint, evaluate_checkpoint, load_checkpoint
-    out = run_dir(cfg)
-    done = out / 'metrics.json'
-    last = latest_checkpoint(out)
-    if done.exists() and last is not None:
-        if progress: print(f"  {cfg.name}: finished run found in {out}")
-        return {**json.loads(done.read_text()), 'checkpoint': str(last)}
-    r = train(cfg, resume=True, progress=progress)
-    metrics = r['metrics']
-    if metrics is None:  # the run had finished training but was killed before it was scored
-        metrics = evaluate_checkpoint(cfg, latest_checkpoint(out), out_dir=out / 'eval' / 'final', progress=progress)
-        done.write_text(json.dumps(metrics, indent=1))
-    return {**metrics, 'checkpoint': str(latest_checkpoint(out))}
-
-# %% ../nbs/29_demo.ipynb #8f7c55b3
-def speed_and_size(cfg:ExperimentConfig, # the run's config
-                   checkpoint=None, # weights to load (speed does not depend on them; None: random weights)
-                   iters:int=5 # timed forwards
-                  )->dict: # fps, latency_ms, params
-    "FPS of a batch-1 forward on a val sample and the parameter count of the config's detector."
-    from kd3d.train import build_detector, make_dataset, load_checkpoint, load_model_state
-    from kd3d.data import collate
-    from kd3d.evaluation import benchmark
-    model = build_detector(cfg.model)
-    if checkpoint is not None: load_model_state(model, load_checkpoint(checkpoint)['model'], str(checkpoint))
-    batch = collate([make_dataset(cfg.data, 'val')[0]])
-    device = 'cuda' if torch.cuda.is_available() and cfg.train.accelerator in ('auto', 'cuda', 'gpu') else 'cpu'
-    r = benchmark(model, batch, n_warmup=2, n_iters=iters, device=device)
-    return dict(fps=r['samples_per_s'], latency_ms=r['latency_ms'], params=r['params'])
-
-# %% ../nbs/29_demo.ipynb #2efb5601
-TABLE_COLUMNS = ('mAP', 'NDS', 'mATE', 'mASE', 'mAOE', 'mAVE', 'mAAE', 'FPS', 'params')
-
-def format_table(rows:dict # {row name: dict with the metrics of `evaluate`, 'fps' and 'params'}
-                )->str: # a Markdown table
-    "The demo's table: detection metrics, FPS and parameters (in millions) of each model."
-    w = max([len(k) for k in rows] + [5])
-    head = '| ' + 'model'.ljust(w) + ' | ' + ' | '.join(f'{c:>7}' for c in TABLE_COLUMNS[:-2]) + ' |     FPS | params (M) |'
-    rule = '|' + '-' * (w + 2) + '|' + '|'.join('-' * 9 for _ in TABLE_COLUMNS[:-2]) + '|---------|------------|'
-    lines = [head, rule]
-    for name, r in rows.items():
-        cells = [f"{r[c]:7.4f}" for c in TABLE_COLUMNS[:-2]]
-        lines.append('| ' + name.ljust(w) + ' | ' + ' | '.join(cells) + f" | {r['fps']:7.2f} | {r['params'] / 1e6:10.3f} |")
-    return '\n'.join(lines)
-
-# %% ../nbs/29_demo.ipynb #b93d0549
 def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data/toy_nuscenes_<size>
          size:str='demo', # toy dataset size: 'tiny' (seconds; for tests) or 'demo' (what the models train on)
          out:str|None=None, # pictures, metrics and runs; default $KD3D_HOME/runs/demo_<size>
@@ -101,83 +36,84 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
          train:bool=True, # False: the data half only (toy data, picture, noisy ground truth)
          teacher:str=DEMO_TEACHER, # the teacher's config
          student:str=DEMO_STUDENT, # the student's config
-         epochs:int|None=None, # training epochs of both (None: the configs' 6)
-         overrides=(), # 'key=value' overrides of both configs, e.g. ['data.image_size=[192,320]']
+         distill=(), # distillation method names, e.g. ['mgd']: one more row each
+         epochs:int|None=None, # training epochs of every model (None: the configs' 6)
+         overrides=(), # 'key=value' overrides of every config, e.g. ['data.image_size=[192,320]']
          progress:bool=True
-        )->dict: # {'noise': rows of the data half, 'models': {row name: metrics, fps, params}}
-    "Toy data -> picture -> devkit on noisy ground truth -> train a teacher and a student -> one table."
+        )->dict: # {'noise': rows of the data half, 'models': {row name: metrics, fps, params, checkpoint}}
+    "Toy data -> picture -> devkit on noisy ground truth -> teacher, student (and distilled students) -> one table."
     from kd3d.cli import data_demo
     t0 = time.time()
     root = Path(data_root) if data_root else kd3d_home() / 'data' / f'toy_nuscenes_{size}'
     out = Path(out) if out else kd3d_home() / 'runs' / f'demo_{size}'
-    # check both configs before the long steps: a typo fails in a second, not after the data
-    cfgs = {role: demo_config(name, role, root, out, epochs, overrides) for role, name in (('teacher', teacher), ('student', student))}
+    overrides = [*overrides] + ([f'train.epochs={int(epochs)}'] if epochs is not None else [])
+    configs = [distill_config_name(m, student, teacher) for m in distill]
+    for name in (teacher, student, *configs): run_config(name, 'check', root, out, overrides)  # a typo fails now, not after the data
     noise = data_demo(root, size, out, seed, regenerate=regenerate, steps=5 if train else 3)
     if not train: return dict(noise=noise, models={})
-    models = {}
-    for i, (role, cfg) in enumerate(cfgs.items()):
-        print(f"\n[{i + 4}/5] {role}: {cfg.name} ({cfg.model.name}, preset {cfg.model.preset}), {cfg.train.epochs} epochs -> {cfg.train.out_dir}", flush=True)
-        t = time.time()
-        m = train_run(cfg, progress)
-        m.update(speed_and_size(cfg, m['checkpoint']))
-        m['train_minutes'] = (time.time() - t) / 60
-        models[f"{role} ({cfg.model.preset})"] = m
-        print(f"  {role}: mAP {m['mAP']:.4f} NDS {m['NDS']:.4f}, {m['fps']:.2f} FPS, {m['params'] / 1e6:.2f} M parameters", flush=True)
-    table = format_table(models)
-    (out / 'results.md').write_text(table + '\n')
+    print(f"\n[4/5] train {teacher} (teacher), {student} (student)" + (f" and distil it with {', '.join(distill)}" if distill else '')
+          + f"; runs in {out}", flush=True)
+    r = run_table(teacher, student, configs, seeds=1, data_root=root, out=out, overrides=overrides, progress=progress)
+    models = {row: {k: v for k, v in ms[0].items() if k != 'per_class'} for row, ms in r['rows'].items()}
+    print(f"[5/5] table and picture", flush=True)
+    (out / 'results.md').write_text(r['table'] + '\n')
     (out / 'results.json').write_text(json.dumps(models, indent=1, default=str))
-    fig = show_demo_predictions(cfgs, models)
+    fig = show_demo_predictions({row: cs[0] for row, cs in r['configs'].items()}, models)
     fig.savefig(out / 'predictions.png', dpi=110, bbox_inches='tight'); fig.clf()
-    print('\n' + table + f"\n\nval split of the toy nuScenes ({size}), devkit metrics over the classes present; FPS of a batch-1 "
+    print('\n' + r['table'] + f"\n\nval split of the toy nuScenes ({size}), devkit metrics over the classes present; FPS of a batch-1 "
           f"forward on {'the GPU' if torch.cuda.is_available() else 'the CPU'}.\ndone in {(time.time() - t0) / 60:.1f} min; "
-          f"table, pictures and runs in {out}", flush=True)
+          f"table (results.md, runs.csv), pictures and runs in {out}", flush=True)
     return dict(noise=noise, models=models)
 
 # %% ../nbs/29_demo.ipynb #ae9fd9f5
-def show_demo_predictions(cfgs:dict, # {role: config}
-                          models:dict, # {row name: {'checkpoint': path, ...}} in the order of `cfgs`
+def show_demo_predictions(cfgs:dict, # {row name: config}
+                          models:dict, # {row name: {'checkpoint': path, 'mAP': ...}}
                           index:int=0, # val sample
-                          score_thresh:float=0.3)->plt.Figure:
+                          score_thresh:float=0.3):
     "Bird's-eye views of one val sample with each model's predictions."
     import matplotlib.pyplot as plt
-    from kd3d.train import build_detector, make_dataset, load_checkpoint
+    from kd3d.train import build_detector, make_dataset, load_checkpoint, detector_state
     from kd3d.data import collate
     from kd3d.show import draw_bev
     fig, axes = plt.subplots(1, len(cfgs), figsize=(5 * len(cfgs), 5), squeeze=False)
-    for ax, (role, cfg), (name, m) in zip(axes[0], cfgs.items(), models.items()):
+    for ax, (name, cfg) in zip(axes[0], cfgs.items()):
+        m = models[name]
         model = build_detector(cfg.model).eval()
-        model.load_state_dict(load_checkpoint(m['checkpoint'])['model'])
+        model.load_state_dict(detector_state(load_checkpoint(m['checkpoint'])['model']))
         sample = make_dataset(cfg.data, 'val')[index]
         batch = collate([sample])
         with torch.inference_mode(): p = model.predict(model(batch), batch)[0]
         keep = p['scores'] > score_thresh
         draw_bev(ax, sample['gt_boxes'], sample['gt_labels'], p['boxes'][keep], p['labels'][keep])
-        ax.set_title(f"{name}: mAP {m['mAP']:.3f}, {int(keep.sum())} boxes > {score_thresh}")
+        ax.set_title(f"{name}: mAP {m['mAP']:.3f}, {int(keep.sum())} boxes > {score_thresh}", fontsize=9)
     return fig
 
 # %% ../nbs/29_demo.ipynb #26a6ddd9
 def _cmd_demo(args)->int:
     demo(args.data_root, args.size, args.out, args.seed, regenerate=args.regenerate, train=not args.no_train,
-         teacher=args.teacher, student=args.student, epochs=args.epochs, overrides=args.set)
+         teacher=args.teacher, student=args.student, distill=args.distill, epochs=args.epochs, overrides=args.set)
     return 0
 
 def register_commands(sub # the subparsers of the `kd3d` parser
                      ):
     "Add `kd3d demo`."
     from kd3d.train import USER_ERRORS
-    d = sub.add_parser('demo', help='toy nuScenes -> picture -> devkit on noisy ground truth -> teacher and student table',
+    d = sub.add_parser('demo', help='toy nuScenes -> picture -> devkit on noisy ground truth -> teacher, student, distilled student: one table',
                        description='The main job: generate (or reuse) the toy nuScenes, save a picture, score noisy ground truth '
-                                   'with the nuScenes devkit, then train a teacher and a student and print their devkit metrics, '
-                                   'FPS and parameters. About 15 minutes on 2 CPU cores; a stopped demo resumes.')
+                                   'with the nuScenes devkit, then train a teacher and a student (and distil the student with '
+                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 15 minutes on 2 CPU '
+                                   'cores without --distill; a stopped demo resumes.')
     d.add_argument('--size', default='demo', choices=['tiny', 'demo'], help='toy dataset size (default: demo; tiny is for tests)')
     d.add_argument('--data-root', default=None, help='toy nuScenes folder (default: ./data/toy_nuscenes_<size>)')
     d.add_argument('--out', default=None, help='output folder (default: ./runs/demo_<size>)')
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--regenerate', action='store_true', help='generate the toy data again')
     d.add_argument('--no-train', action='store_true', help='only the data half: toy data, picture, noisy ground truth')
+    d.add_argument('--distill', nargs='*', default=[], metavar='METHOD', help='distil the student with these methods too, e.g. --distill mgd cwd '
+                   '(hinton, at, ofd, rkd, sp, vid, fbkd, defeat, fitnet, cwd, mgd)')
     d.add_argument('--teacher', default=DEMO_TEACHER, help=f'teacher config (default {DEMO_TEACHER})')
     d.add_argument('--student', default=DEMO_STUDENT, help=f'student config (default {DEMO_STUDENT})')
-    d.add_argument('--epochs', type=int, default=None, help='training epochs of both models (default: the configs\' 6); '
+    d.add_argument('--epochs', type=int, default=None, help="training epochs of every model (default: the configs' 6); "
                    'e.g. --epochs 24 for a longer demo (about 4x the training time)')
-    d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of both configs, e.g. --set data.image_size=[192,320]')
+    d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config, e.g. --set data.image_size=[192,320]')
     d.set_defaults(func=_cmd_demo, user_errors=USER_ERRORS)

@@ -1,19 +1,47 @@
-"Every shipped config loads, names a detector that builds, and asks for frames its preset can use."
+"Every shipped config loads, names a detector that builds, and asks for frames its preset can use; every distillation config pairs."
 import pytest, torch
 from kd3d.config import list_configs, load_config
 from kd3d.train import build_detector
+from kd3d.distill.core import is_distill_config, load_distill_config, term_specs, kd_methods, KDTerm, TAP_FORMS
+from kd3d.models.bevformer import BEVFormer
+
+PLAIN = [n for n in list_configs() if not is_distill_config(n)]
+DISTILL = [n for n in list_configs() if is_distill_config(n)]
+PAIRS = ['bevformer-toy_from_bevformer-toy-teacher_demo_toynuscenes'] + \
+        [f'bevformer-skd-student{i}_from_bevformer-skd-teacher{i}_24e_nuscenes' for i in (1, 2, 3)]
+BASELINES = ['hinton', 'at', 'ofd', 'rkd', 'sp', 'vid', 'fbkd', 'defeat']  # Structured KD's Table 2, plus FitNet, CWD, MGD
 
 
-def test_the_three_toy_detectors_ship_a_config():
-    names = list_configs()
+def test_the_toy_detectors_ship_a_config():
     for det in ('detr3d', 'sparsebev', 'streampetr', 'bevformer'):
-        assert f'{det}-toy_demo_toynuscenes' in names, names
+        assert f'{det}-toy_demo_toynuscenes' in PLAIN, PLAIN
 
 
-@pytest.mark.parametrize('name', list_configs())
+def test_every_baseline_has_a_config_for_every_pair():
+    for pair in PAIRS:
+        for m in BASELINES + ['fitnet', 'cwd', 'mgd']:
+            assert f'{m}_{pair}' in DISTILL, f'{m}_{pair}'
+
+
+@pytest.mark.parametrize('name', PLAIN)
 def test_config_loads_and_builds(name):
     cfg = load_config(name)
     model = build_detector(cfg.model)
     n = sum(p.numel() for p in model.parameters())
     assert n > 10_000, (name, n)
     assert cfg.data.num_past >= (1 if cfg.model.name in ('sparsebev', 'streampetr', 'bevformer') else 0)
+    if cfg.model.name == 'bevformer': assert cfg.data.num_past >= model.cfg.num_history, name
+
+
+@pytest.mark.parametrize('name', DISTILL)
+def test_distill_config_pairs(name):
+    cfg = load_distill_config(name)
+    specs = term_specs(cfg.distill.losses)
+    assert specs and all(s.method in kd_methods() for s in specs.values())
+    assert name.split('_')[0] in {s.method for s in specs.values()}  # the file is named after its method
+    if 'toy' in cfg.model.preset:  # small: build the pair and every term (adapters, taps, forms) for real
+        student, teacher = build_detector(cfg.model), build_detector(cfg.teacher)
+        for n, s in specs.items(): KDTerm(n, s, student, teacher)
+    else:  # paper size: the taps and forms, without building two large models
+        for s in specs.values():
+            assert s.tap in BEVFormer.TAPS and (s.form or TAP_FORMS[s.tap]) in kd_methods()[s.method].forms

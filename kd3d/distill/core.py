@@ -19,7 +19,8 @@ __all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_ta
            'to_embedding', 'query_correspondence', 'gather_queries', 'image_fg_mask', 'bev_fg_mask', 'kd_methods',
            'KDTermSpec', 'KDTerm', 'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller',
            'DistillConfig', 'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'is_distill_config',
-           'build_distiller', 'teacher_config', 'distill', 'register_commands', 'bench_distill', 'format_bench_distill']
+           'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'register_commands',
+           'bench_distill', 'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -473,13 +474,27 @@ def is_distill_config(name_or_path)->bool:
     return any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(name_or_path)))
 
 # %% ../../nbs/20_distiller.ipynb #81de9bbb
+def resolve_teacher_checkpoint(path # a checkpoint file, or a run folder (its newest checkpoint); relative: under $KD3D_HOME
+                              )->Path:
+    "The teacher's checkpoint file."
+    from kd3d.train import resolve_path, latest_checkpoint
+    p = resolve_path(path)
+    if p.is_dir():
+        ck = latest_checkpoint(p)
+        if ck is None: raise FileNotFoundError(f"distill.teacher_checkpoint={str(path)!r}: the run folder {p} holds no checkpoints/step_*.pt; "
+                                               f"train the teacher first (kd3d train --config <teacher config>)")
+        return ck
+    if not p.exists(): raise FileNotFoundError(f"distill.teacher_checkpoint={str(path)!r}: {p} does not exist; train the teacher first "
+                                               f"(kd3d train --config <teacher config>) or pass --teacher-checkpoint PATH")
+    return p
+
 def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None, cache_root=None)->Distiller:
     "The Distiller of a config: student, teacher with its checkpoint, terms, inheriting, cache."
     from kd3d.train import build_detector, load_checkpoint, load_model_state, detector_state, resolve_path, run_dir
     ck = teacher_checkpoint or cfg.distill.teacher_checkpoint
     if not ck: raise ConfigError("distill.teacher_checkpoint is empty: train the teacher first (kd3d train --config <teacher config>) "
                                  "and pass its checkpoint with --teacher-checkpoint PATH or distill.teacher_checkpoint=PATH")
-    ck = resolve_path(ck)
+    ck = resolve_teacher_checkpoint(ck)
     student, teacher = build_detector(cfg.model), build_detector(cfg.teacher)
     state = load_checkpoint(ck)
     load_model_state(teacher, detector_state(state['model']), f"teacher checkpoint {ck}", state.get('config'))
@@ -508,7 +523,7 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
     from kd3d.train import train, run_dir, evaluate_checkpoint, resolve_path, RunLog, ensure_data
     from kd3d.core import seed_everything
     out = run_dir(cfg)
-    ck = str(resolve_path(teacher_checkpoint or cfg.distill.teacher_checkpoint)) if (teacher_checkpoint or cfg.distill.teacher_checkpoint) else ''
+    ck = str(resolve_teacher_checkpoint(teacher_checkpoint or cfg.distill.teacher_checkpoint)) if (teacher_checkpoint or cfg.distill.teacher_checkpoint) else ''
     if ck: cfg.distill.teacher_checkpoint = ck
     tm, tm_file = None, out / 'teacher_metrics.json'
     if evaluate_teacher and ck:
