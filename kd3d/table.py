@@ -66,7 +66,7 @@ def train_run(cfg:ExperimentConfig, # from `run_config`
 
 # %% ../nbs/28_table.ipynb #a87de4eb
 def speed_and_size(cfg:ExperimentConfig, # the run's config (its `model` is what is timed)
-                   iters:int=5 # timed forwards
+                   iters:int=10 # timed forwards (after 3 untimed)
                   )->dict: # fps, latency_ms, params
     "FPS of a batch-1 forward on a val sample and the parameter count of the config's detector (random weights: speed does not depend on them)."
     from kd3d.train import build_detector, make_dataset
@@ -75,7 +75,7 @@ def speed_and_size(cfg:ExperimentConfig, # the run's config (its `model` is what
     model = build_detector(cfg.model)
     batch = collate([make_dataset(cfg.data, 'val')[0]])
     device = 'cuda' if torch.cuda.is_available() and cfg.train.accelerator in ('auto', 'cuda', 'gpu') else 'cpu'
-    r = benchmark(model, batch, n_warmup=2, n_iters=iters, device=device)
+    r = benchmark(model, batch, n_warmup=3, n_iters=iters, device=device)
     return dict(fps=r['samples_per_s'], latency_ms=r['latency_ms'], params=r['params'])
 
 # %% ../nbs/28_table.ipynb #67e14022

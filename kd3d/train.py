@@ -23,8 +23,8 @@ __all__ = ['CHECKPOINT_FORMAT', 'USER_ERRORS', 'model_module', 'detector_config'
            'total_loss', 'accumulate_gradients', 'optimizer_step', 'CheckpointError', 'rng_state', 'set_rng_state',
            'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state', 'detector_state',
            'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunLog', 'read_log',
-           'detector_of', 'predict_dataset', 'evaluate_model', 'run_dir', 'train', 'evaluate_checkpoint', 'bench',
-           'format_bench', 'register_commands']
+           'detector_of', 'predict_dataset', 'evaluate_model', 'run_dir', 'train', 'evaluate_checkpoint',
+           'time_training_steps', 'bench', 'format_bench', 'register_commands']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
@@ -659,6 +659,26 @@ def _memory_meter(device):
         return max(0.0, (hwm - base) / 1024), 'cpu peak RSS growth' + ('' if exact else ' (lifetime peak: an upper bound)')
     return read
 
+def time_training_steps(fabric, model:nn.Module, # the Fabric; a detector or a distiller (not set up yet)
+                        batch:dict, # one batch on the device, used for every step
+                        t:TrainConfig, # lr, weight decay, lr_mult, grad_clip
+                        steps:int=5, warmup:int=2
+                       )->tuple: # (seconds of each timed step, peak MB, what the peak measures)
+    "Time full training steps (forward, backward, AdamW) of `model` on one batch, after `warmup` untimed ones."
+    sync = (lambda: torch.cuda.synchronize(fabric.device)) if fabric.device.type == 'cuda' else (lambda: None)
+    opt = torch.optim.AdamW(param_groups(model, t.lr, t.weight_decay, t.lr_mult), lr=t.lr)
+    trainee, opt = fabric.setup(as_trainee(model), opt)
+    trainee.train()
+    for _ in range(warmup): accumulate_gradients(fabric, trainee, [batch]); optimizer_step(fabric, trainee, opt, t.grad_clip)
+    sync(); memory = _memory_meter(fabric.device)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        accumulate_gradients(fabric, trainee, [batch]); optimizer_step(fabric, trainee, opt, t.grad_clip); sync()
+        times.append(time.perf_counter() - t0)
+    peak, kind = memory()
+    return times, peak, kind
+
 def bench(cfg:ExperimentConfig, # the config (model, data, batch size, precision, workers)
           model:nn.Module|None=None, # the detector; None: built from cfg.model
           steps:int=5, # timed training steps (and forwards)
@@ -688,18 +708,7 @@ def bench(cfg:ExperimentConfig, # the config (model, data, batch size, precision
     with fabric.autocast():
         fwd = benchmark(model, batch, n_warmup=warmup, n_iters=steps, device=fabric.device, batch_size=t.batch_size)
     # 3. training steps on one batch already on the device
-    opt = torch.optim.AdamW(param_groups(model, t.lr, t.weight_decay, t.lr_mult), lr=t.lr)
-    trainee, opt = fabric.setup(as_trainee(model), opt)
-    trainee.train()
-    b = fabric.to_device(batch)
-    for _ in range(warmup): accumulate_gradients(fabric, trainee, [b]); optimizer_step(fabric, trainee, opt, t.grad_clip)
-    sync(); memory = _memory_meter(fabric.device)
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        accumulate_gradients(fabric, trainee, [b]); optimizer_step(fabric, trainee, opt, t.grad_clip); sync()
-        times.append(time.perf_counter() - t0)
-    peak, kind = memory()
+    times, peak, kind = time_training_steps(fabric, model, fabric.to_device(batch), t, steps, warmup)
     step_ms = float(np.mean(times)) * 1e3
     train_sps = t.batch_size / step_ms * 1e3
     out = dict(config=cfg.name, model=type(model).__name__, device=str(fabric.device), precision=resolve_precision(t.precision, t.accelerator),

@@ -574,30 +574,20 @@ def register_commands(sub):
 def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:int=5, warmup:int=2, progress:bool=True)->dict:
     "Training step time and peak memory: student alone, distillation, distillation with a warm teacher cache."
     import tempfile as _tf
-    from kd3d.train import (make_fabric, make_dataset, make_loader, ensure_data, param_groups, as_trainee, accumulate_gradients,
-                            optimizer_step, _memory_meter)
+    from kd3d.train import make_fabric, make_dataset, make_loader, ensure_data, build_detector, time_training_steps
     from kd3d.core import seed_everything
     fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))
-    sync = (lambda: torch.cuda.synchronize(fabric.device)) if fabric.device.type == 'cuda' else (lambda: None)
     ensure_data(cfg.data, progress)
     batch = fabric.to_device(next(iter(make_loader(make_dataset(cfg.data, 'train'), cfg.train.batch_size))))
     def time_steps(model):
-        opt = torch.optim.AdamW(param_groups(model, cfg.train.lr, cfg.train.weight_decay, cfg.train.lr_mult), lr=cfg.train.lr)
-        trainee, opt = fabric.setup(as_trainee(model), opt)
-        trainee.train()
-        for _ in range(warmup): accumulate_gradients(fabric, trainee, [batch]); optimizer_step(fabric, trainee, opt, cfg.train.grad_clip)
-        sync(); memory = _memory_meter(fabric.device); times = []
-        for _ in range(steps):
-            t0 = time.perf_counter(); accumulate_gradients(fabric, trainee, [batch]); optimizer_step(fabric, trainee, opt, cfg.train.grad_clip); sync()
-            times.append(time.perf_counter() - t0)
-        peak, kind = memory()
+        times, peak, kind = time_training_steps(fabric, model, batch, cfg.train, steps, warmup)
         return sum(times) / len(times) * 1e3, peak, kind
     out = {'config': cfg.name}
     seed_everything(cfg.train.seed)
     d = build_distiller(cfg, teacher_checkpoint)
-    from kd3d.train import build_detector
     seed_everything(cfg.train.seed)
     out['student_ms'], out['student_peak_mb'], kind = time_steps(build_detector(cfg.model))
+    d.cache = None  # the teacher runs in every step (whatever distill.teacher_cache says)
     out['distill_ms'], out['distill_peak_mb'], _ = time_steps(d)
     with _tf.TemporaryDirectory() as cache_dir:
         d.cache = TeacherCache(cache_dir, 'bench')  # warm: the warm-up steps fill it, the timed steps read it
