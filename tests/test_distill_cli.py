@@ -1,17 +1,18 @@
 """`kd3d distill` as a user runs it: a teacher checkpoint, a distillation config, two CPU processes (gloo) through
 Fabric's DDP, a resume, `kd3d eval` of the distilled student, and clear errors for a missing teacher checkpoint and
 a tap the student does not have."""
-import json, os, subprocess, sys
+import json, os, subprocess, sys, tempfile
 from pathlib import Path
 import pytest
 import torch
 from conftest import ROOT
 
 KD3D = Path(sys.executable).parent / 'kd3d'
+HOME = Path(tempfile.mkdtemp(prefix='kd3d_home_'))  # KD3D_HOME of these runs: the shared caches go there
 
 
 def kd3d(*args, check=True, timeout=400):
-    env = {**os.environ, 'MPLBACKEND': 'Agg', 'OMP_NUM_THREADS': '1'}
+    env = {**os.environ, 'MPLBACKEND': 'Agg', 'OMP_NUM_THREADS': '1', 'KD3D_HOME': str(HOME)}
     p = subprocess.run([str(KD3D), *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     if check and p.returncode != 0:
         raise AssertionError(f'kd3d {args} exited {p.returncode}\nstdout:\n{p.stdout[-3000:]}\nstderr:\n{p.stderr[-3000:]}')

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from ..core import kd3d_home
 from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config, read_config_file, find_config
 from ..geometry import box_corners
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
@@ -434,7 +435,7 @@ class DistillConfig:
     det_weight:float = 1.0 # weight of the student's own detection loss
     teacher_precision:str = 'auto' # 'auto': the run's precision; 'bf16': teacher in bf16 autocast; '32': float32
     teacher_cache:bool = False # cache the teacher's selections on disk (deterministic augmentation only)
-    cache_dir:str = '' # '' -> <run folder>/teacher_cache
+    cache_dir:str = '' # '' -> $KD3D_HOME/cache/teacher (a folder per teacher and selections, shared by the runs that read them)
 
 @dataclass
 class DistillExperimentConfig(ExperimentConfig):
@@ -488,9 +489,11 @@ def resolve_teacher_checkpoint(path # a checkpoint file, or a run folder (its ne
                                                f"(kd3d train --config <teacher config>) or pass --teacher-checkpoint PATH")
     return p
 
-def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None, cache_root=None)->Distiller:
+def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None,
+                    cache_root=None # where teacher caches go when distill.cache_dir is empty; None: $KD3D_HOME/cache/teacher
+                   )->Distiller:
     "The Distiller of a config: student, teacher with its checkpoint, terms, inheriting, cache."
-    from kd3d.train import build_detector, load_checkpoint, load_model_state, detector_state, resolve_path, run_dir
+    from kd3d.train import build_detector, load_checkpoint, load_model_state, detector_state, resolve_path
     ck = teacher_checkpoint or cfg.distill.teacher_checkpoint
     if not ck: raise ConfigError("distill.teacher_checkpoint is empty: train the teacher first (kd3d train --config <teacher config>) "
                                  "and pass its checkpoint with --teacher-checkpoint PATH or distill.teacher_checkpoint=PATH")
@@ -500,15 +503,16 @@ def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None, cache_
     load_model_state(teacher, detector_state(state['model']), f"teacher checkpoint {ck}", state.get('config'))
     specs = term_specs(cfg.distill.losses)
     dtype = torch.bfloat16 if cfg.distill.teacher_precision == 'bf16' else None
-    cache = None
+    d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, det_weight=cfg.distill.det_weight)
     if cfg.distill.teacher_cache:
         check_cache_config(cfg)
-        root = resolve_path(cfg.distill.cache_dir) if cfg.distill.cache_dir else Path(cache_root or run_dir(cfg)) / 'teacher_cache'
-        fp = hashlib.sha1(json.dumps([str(ck), os.path.getmtime(ck), sorted((n, dataclasses.asdict(s)) for n, s in specs.items())],
-                                     default=str).encode()).hexdigest()[:12]
-        cache = TeacherCache(root, fp)
-    return Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, cache=cache,
-                     det_weight=cfg.distill.det_weight)
+        # what the teacher's cached outputs depend on: its weights, its architecture, the selections, the precision (not the
+        # methods or weights of the terms: every method reading the same selections of the same teacher shares one cache)
+        fp = hashlib.sha1(json.dumps([str(ck), os.path.getmtime(ck), dataclasses.asdict(cfg.teacher), sorted(t.teacher_key for t in d.terms.values()),
+                                      d.needs_queries, cfg.distill.teacher_precision], default=str).encode()).hexdigest()[:12]
+        root = resolve_path(cfg.distill.cache_dir) if cfg.distill.cache_dir else Path(cache_root) if cache_root else kd3d_home() / 'cache' / 'teacher'
+        d.cache = TeacherCache(root / fp, fp)
+    return d
 
 def teacher_config(cfg:DistillExperimentConfig)->ExperimentConfig:
     "The config that evaluates the teacher: the run's data and settings with the teacher as the model."
@@ -520,21 +524,28 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
             evaluate_teacher:bool=True # score the teacher once (cached in the run folder)
            )->dict: # the result of `kd3d.train.train`, plus 'teacher_metrics'
     "Distil as `cfg` says: teacher metrics once, then chapter 18's training loop on the Distiller."
-    from kd3d.train import train, run_dir, evaluate_checkpoint, resolve_path, RunLog, ensure_data
+    from kd3d.train import train, run_dir, evaluate_checkpoint, RunLog, ensure_data
     from kd3d.core import seed_everything
     out = run_dir(cfg)
     ck = str(resolve_teacher_checkpoint(teacher_checkpoint or cfg.distill.teacher_checkpoint)) if (teacher_checkpoint or cfg.distill.teacher_checkpoint) else ''
     if ck: cfg.distill.teacher_checkpoint = ck
     tm, tm_file = None, out / 'teacher_metrics.json'
     if evaluate_teacher and ck:
+        # one evaluation per teacher checkpoint and val data, shared by every run distilling from it
+        key = hashlib.sha1(json.dumps([ck, os.path.getmtime(ck), dataclasses.asdict(cfg.teacher), dataclasses.asdict(cfg.data),
+                                       cfg.train.eval_classes], default=str).encode()).hexdigest()[:12]
+        shared = kd3d_home() / 'cache' / 'teacher_metrics' / f'{key}.json'
         if tm_file.exists() and json.loads(tm_file.read_text()).get('checkpoint') == ck: tm = json.loads(tm_file.read_text())
+        elif shared.exists(): tm = json.loads(shared.read_text())
         else:
             ensure_data(cfg.data, progress)
             m = evaluate_checkpoint(teacher_config(cfg), ck, out_dir=out / 'eval_teacher', progress=False)
             if m is not None:
                 tm = {**{k: v for k, v in m.items() if k != 'per_class'}, 'checkpoint': ck}
-                out.mkdir(parents=True, exist_ok=True); tm_file.write_text(json.dumps(tm, indent=1))
-                RunLog(out).write(dict(step=0, **{f'teacher/{k}': v for k, v in tm.items() if isinstance(v, float)}))
+                shared.parent.mkdir(parents=True, exist_ok=True); shared.write_text(json.dumps(tm, indent=1))
+        if tm is not None and not tm_file.exists():
+            out.mkdir(parents=True, exist_ok=True); tm_file.write_text(json.dumps(tm, indent=1))
+            RunLog(out).write(dict(step=0, **{f'teacher/{k}': v for k, v in tm.items() if isinstance(v, float)}))
         if tm is not None and progress: print(f"teacher {cfg.teacher.name} ({cfg.teacher.preset}): mAP {tm['mAP']:.4f} NDS {tm['NDS']:.4f} (val split, once)")
     seed_everything(cfg.train.seed)
     model = build_distiller(cfg)
