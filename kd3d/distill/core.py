@@ -595,10 +595,10 @@ def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:in
         return sum(times) / len(times) * 1e3, peak, kind
     out = {'config': cfg.name}
     seed_everything(cfg.train.seed)
-    d = build_distiller(cfg, teacher_checkpoint)
+    no_cache = dataclasses.replace(cfg, distill=dataclasses.replace(cfg.distill, teacher_cache=False))  # this bench makes its own
+    d = build_distiller(no_cache, teacher_checkpoint)
     seed_everything(cfg.train.seed)
     out['student_ms'], out['student_peak_mb'], kind = time_steps(build_detector(cfg.model))
-    d.cache = None  # the teacher runs in every step (whatever distill.teacher_cache says)
     out['distill_ms'], out['distill_peak_mb'], _ = time_steps(d)
     with _tf.TemporaryDirectory() as cache_dir:
         d.cache = TeacherCache(cache_dir, 'bench')  # warm: the warm-up steps fill it, the timed steps read it
