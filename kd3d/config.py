@@ -13,8 +13,8 @@ from .data import Augmentation, IMAGENET_MEAN, IMAGENET_STD
 # %% auto #0
 __all__ = ['DataConfig', 'ModelConfig', 'TrainConfig', 'ExperimentConfig', 'ConfigError', 'flatten_config', 'config_keys',
            'parse_value', 'coerce_value', 'set_config_value', 'config_dir', 'list_configs', 'find_config',
-           'read_config_file', 'check_config', 'eval_key', 'load_config', 'config_to_yaml', 'save_config',
-           'config_from_flat', 'config_diff', 'explain_config']
+           'read_config_file', 'is_distill_config', 'check_config', 'eval_key', 'load_config', 'config_to_yaml',
+           'save_config', 'config_from_flat', 'config_diff', 'explain_config']
 
 # %% ../nbs/07_config.ipynb #efcabca5
 @dataclass
@@ -263,6 +263,11 @@ def read_config_file(path, # a YAML file
     if not isinstance(d, dict): raise ConfigError(f"config file {path} must hold a mapping of `key: value` lines, not a {type(d).__name__}")
     whole = {k for k, v in flatten_config((cls or ExperimentConfig)()).items() if isinstance(v, dict)}
     return _flatten_mapping(d, whole)
+
+def is_distill_config(name_or_path # a config name or a YAML path
+                     )->bool:
+    "Whether a config file has `teacher.*` / `distill.*` keys: a distillation config, loaded by chapter 20's `load_distill_config`."
+    return any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(name_or_path)))
 
 # %% ../nbs/07_config.ipynb #acbfe27d
 _PRECISIONS = ('auto', '32-true', '32', 'bf16-mixed', '16-mixed', 'bf16-true', '16-true', '64-true')

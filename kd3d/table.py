@@ -8,25 +8,23 @@ import csv, dataclasses, fnmatch, hashlib, json, math, statistics, time
 from pathlib import Path
 import torch
 from .core import kd3d_home
-from .config import ExperimentConfig, ConfigError, load_config, flatten_config, list_configs, read_config_file, find_config
+from .config import ExperimentConfig, ConfigError, load_config, flatten_config, list_configs, is_distill_config
+from .train import _BOOKKEEPING
 
 # %% auto #0
-__all__ = ['TABLE_COLUMNS', 'recipe_hash', 'is_distill', 'run_config', 'train_run', 'speed_and_size', 'format_table',
-           'resolve_configs', 'method_row_name', 'run_table', 'register_commands']
+__all__ = ['TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table', 'resolve_configs',
+           'method_row_name', 'run_table', 'register_commands']
 
 # %% ../nbs/28_table.ipynb #eb83c177
-_NOT_RECIPE = {'name', 'train.out_dir', 'train.num_workers', 'train.log_interval', 'train.ckpt_interval', 'train.keep_ckpts',
-               'train.eval_interval', 'data.data_root', 'data.infos_path', 'data.make_toy', 'distill.cache_dir'}
+# chapter 18's bookkeeping keys (what a resumed run may change), less the evaluation classes (they change the
+# metrics a finished run reports), plus where a teacher cache lives
+_NOT_RECIPE = (_BOOKKEEPING - {'train.eval_classes'}) | {'distill.cache_dir'}
 
 def recipe_hash(cfg:ExperimentConfig # a resolved config
                )->str: # 8 hex digits
     "A short hash of everything in `cfg` that changes what is trained (not where it is written or how it is logged)."
     flat = {k: v for k, v in flatten_config(cfg).items() if k not in _NOT_RECIPE}
     return hashlib.sha1(json.dumps(flat, sort_keys=True, default=str).encode()).hexdigest()[:8]
-
-def is_distill(name_or_path)->bool:
-    "Whether a config names a teacher (a distillation config, chapter 20)."
-    return any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(name_or_path)))
 
 def run_config(name:str, # a config name of `kd3d/configs` (or a YAML path)
                role:str, # the run folder's prefix: 'teacher', 'student', 'kd', ...
@@ -36,7 +34,7 @@ def run_config(name:str, # a config name of `kd3d/configs` (or a YAML path)
               )->ExperimentConfig:
     "A config pinned to `data_root`, in its own run folder `<out>/<role>-<config>-<recipe hash>`."
     extra = [f'data.data_root={Path(data_root).resolve()}', 'data.make_toy=none', *overrides]
-    if is_distill(name):
+    if is_distill_config(name):
         from kd3d.distill.core import load_distill_config
         cfg = load_distill_config(name, extra)
     else: cfg = load_config(name, extra)

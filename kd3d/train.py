@@ -748,8 +748,8 @@ def _cmd_train(args)->int:
 
 def _distill_core(config:str):
     "kd3d.distill.core when `config` is a distillation config (teacher / distill keys), else None."
-    from kd3d.config import read_config_file, find_config
-    if not any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(config))): return None
+    from kd3d.config import is_distill_config
+    if not is_distill_config(config): return None
     import kd3d.distill.core as core  # chapter 20
     return core
 

@@ -1,8 +1,8 @@
 "Every shipped config loads, names a detector that builds, and asks for frames its preset can use; every distillation config pairs."
 import pytest, torch
-from kd3d.config import list_configs, load_config
+from kd3d.config import list_configs, load_config, is_distill_config
 from kd3d.train import build_detector
-from kd3d.distill.core import is_distill_config, load_distill_config, term_specs, kd_methods, KDTerm, TAP_FORMS
+from kd3d.distill.core import load_distill_config, term_specs, kd_methods, KDTerm, TAP_FORMS
 from kd3d.models.bevformer import BEVFormer
 
 PLAIN = [n for n in list_configs() if not is_distill_config(n)]

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from ..core import kd3d_home
-from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config, read_config_file, find_config
+from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config
 from ..geometry import box_corners
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
 
@@ -19,7 +19,7 @@ from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
 __all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'tap_channels', 'select_tap',
            'to_embedding', 'query_correspondence', 'gather_queries', 'image_fg_mask', 'bev_fg_mask', 'kd_methods',
            'KDTermSpec', 'KDTerm', 'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller',
-           'DistillConfig', 'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'is_distill_config',
+           'DistillConfig', 'DistillExperimentConfig', 'term_specs', 'load_distill_config',
            'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'register_commands',
            'bench_distill', 'format_bench_distill']
 
@@ -469,10 +469,6 @@ def load_distill_config(name_or_path, overrides=())->DistillExperimentConfig:
         raise ConfigError(f"distill.teacher_precision={cfg.distill.teacher_precision!r}: use 'auto', 'bf16' or '32'")
     if cfg.distill.teacher_cache: check_cache_config(cfg)
     return cfg
-
-def is_distill_config(name_or_path)->bool:
-    "Whether a config file has teacher / distill keys."
-    return any(k.split('.')[0] in ('teacher', 'distill') for k in read_config_file(find_config(name_or_path)))
 
 # %% ../../nbs/20_distiller.ipynb #81de9bbb
 def resolve_teacher_checkpoint(path # a checkpoint file, or a run folder (its newest checkpoint); relative: under $KD3D_HOME
