@@ -24,7 +24,7 @@ class DataConfig:
     version:str = 'v1.0-trainval' # table folder; 'v1.0-mini' with the splits 'mini_train' / 'mini_val'
     train_split:str = 'train' # devkit split to train on
     val_split:str = 'val' # devkit split to evaluate on (with ground truth: not 'test')
-    make_toy:str|None = None # 'tiny' | 'demo': generate the toy nuScenes at `data_root` when it is not there yet
+    make_toy:str|None = None # 'tiny' | 'demo' | 'learn': generate the toy nuScenes at `data_root` when it is not there yet
     infos_path:str|None = None # the infos cache; None: `<data_root>/kd3d_infos_<version>.pt`, built on first use
     image_size:tuple = (256, 704) # (H, W) after resize and crop: SparseBEV / StreamPETR R50 use 256x704
     num_past:int = 0 # past frames (T = 1 + num_past + num_future)
@@ -37,6 +37,7 @@ class DataConfig:
     img_std:tuple = IMAGENET_STD # RGB std
     gt_min_points:int = 1 # drop boxes seen by fewer LiDAR + radar points (the devkit does the same)
     gt_range:tuple|None = None # (x0, y0, z0, x1, y1, z1): drop boxes whose centre leaves this x-y range
+    gt_class_range:bool = True # drop boxes beyond their class's devkit evaluation range (`kd3d.data.devkit_class_ranges`)
     with_points:bool = False # give each batch its LiDAR points
     with_depth:bool = False # give each batch sparse LiDAR depth per camera (depth teachers)
 
@@ -289,7 +290,7 @@ def check_config(cfg:ExperimentConfig # the resolved config
     need(t.eval_classes in (None, 'present'), 'train.eval_classes', "use none or 'present'")
     need(len(d.image_size) == 2 and all(isinstance(x, int) and x > 0 for x in d.image_size), 'data.image_size', 'must be (H, W), two positive ints')
     need(d.frame_source in ('keyframes', 'sweeps'), 'data.frame_source', "use 'keyframes' or 'sweeps'")
-    need(d.make_toy in (None, 'tiny', 'demo'), 'data.make_toy', "use none, 'tiny' or 'demo'")
+    need(d.make_toy in (None, 'tiny', 'demo', 'learn'), 'data.make_toy', "use none, 'tiny', 'demo' or 'learn'")
     return cfg
 
 def eval_key(cfg, key:str):

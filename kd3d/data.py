@@ -19,7 +19,8 @@ from .geometry import (transform_matrix, make_ego2img, project_points, apply_tra
 __all__ = ['INFOS_FORMAT', 'IMAGENET_MEAN', 'IMAGENET_STD', 'LIST_KEYS', 'check_data_root', 'default_infos_path', 'create_infos',
            'Infos', 'load_infos', 'select_frames', 'Augmentation', 'draw_augmentation', 'image_aug_matrix',
            'augment_image', 'bev_aug_matrix', 'augment_boxes', 'load_image', 'image_to_tensor', 'load_lidar',
-           'depth_map', 'split_indices', 'NuScenesDataset', 'load_sample', 'collate']
+           'depth_map', 'split_indices', 'devkit_class_ranges', 'in_class_range', 'NuScenesDataset', 'load_sample',
+           'collate']
 
 # %% ../nbs/03_data.ipynb #7c1ed887
 _TABLES = ('category', 'attribute', 'visibility', 'instance', 'sensor', 'calibrated_sensor', 'ego_pose', 'log',
@@ -497,6 +498,21 @@ def _calibration(infos:Infos, rows:Tensor)->tuple:
     k = infos.camera['calib'][rows]
     return infos.calib['intrinsic'][k], infos.calib['cam2ego'][k], infos.camera['ego2global'][rows]
 
+# %% ../nbs/03_data.ipynb #432d2e25
+def devkit_class_ranges(eval_config:str='detection_cvpr_2019' # the devkit's detection config (`config_factory`)
+                       )->Tensor: # (K,) metres, in `kd3d.core.CLASSES` order
+    "The x-y distance from the ego within which the devkit evaluates each class (its config's `class_range`)."
+    from nuscenes.eval.common.config import config_factory
+    ranges = config_factory(eval_config).class_range
+    return torch.tensor([float(ranges[c]) for c in CLASSES])
+
+def in_class_range(boxes:Tensor, # (M, 9) in the (reference) ego frame, x and y first
+                   labels:Tensor, # (M,) class indices of `kd3d.core.CLASSES`
+                   ranges:Tensor # (K,) from `devkit_class_ranges`
+                  )->Tensor: # (M,) bool: the boxes the devkit would keep
+    "Which boxes are strictly closer to the ego (x-y) than their class's evaluation range, as the devkit filters."
+    return boxes[:, :2].norm(dim=-1) < ranges.to(boxes)[labels]
+
 # %% ../nbs/03_data.ipynb #8dc5a5a7
 class NuScenesDataset(torch.utils.data.Dataset):
     "Key frames of a nuScenes split as the (unbatched) batch dict of DESIGN.md; `collate` stacks them."
@@ -518,6 +534,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  with_depth:bool=False, # return sparse LiDAR depth per camera
                  gt_min_points:int=1, # drop boxes with fewer LiDAR + radar points (see the Note)
                  gt_range:tuple|None=None, # (x0, y0, z0, x1, y1, z1): drop boxes whose centre leaves x-y range
+                 gt_class_range:bool=True, # drop boxes beyond their class's devkit evaluation range (see the Note)
                  progress:bool=True # print while building the cache
                 ):
         if frame_source not in ('keyframes', 'sweeps'):
@@ -535,6 +552,8 @@ class NuScenesDataset(torch.utils.data.Dataset):
         self.train_interval = train_interval if train_interval is not None or frame_source == 'keyframes' else (4, 8)
         self.aug, self.img_mean, self.img_std = aug, img_mean, img_std
         self.with_points, self.with_depth, self.gt_min_points, self.gt_range = with_points, with_depth, gt_min_points, gt_range
+        self.gt_class_range = gt_class_range
+        self.class_range = devkit_class_ranges() if gt_class_range else None  # (K,) metres
     def __len__(self)->int: return len(self.indices)
     def __repr__(self)->str:
         return (f"NuScenesDataset({self.split}: {len(self)} samples, T={1 + self.num_past + self.num_future} "
@@ -565,6 +584,8 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
     ref = infos.sample['ego2global'][i]  # (4, 4) the current key frame's LIDAR_TOP pose
     ego2img = _pad4(A) @ make_ego2img(K, cam2ego, cam_ego2global, ref) @ torch.linalg.inv(M)  # (T, N, 4, 4)
     boxes, labels = _ground_truth(infos, i, ds.gt_min_points)
+    if ds.gt_class_range:  # the devkit's distances: before the BEV augmentation scales them
+        keep = in_class_range(boxes, labels, ds.class_range); boxes, labels = boxes[keep], labels[keep]
     if not torch.equal(M, torch.eye(4, dtype=M.dtype)): boxes = augment_boxes(boxes, M)  # (eval: exact copies)
     if ds.gt_range is not None:
         x0, y0, _, x1, y1, _ = ds.gt_range

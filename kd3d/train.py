@@ -246,7 +246,8 @@ def make_dataset(d:DataConfig, # cfg.data
                            train_interval=tuple(d.train_interval) if d.train_interval else None, train=(split == 'train'),
                            aug=d.aug, img_mean=tuple(d.img_mean), img_std=tuple(d.img_std), with_points=d.with_points,
                            with_depth=d.with_depth, gt_min_points=d.gt_min_points,
-                           gt_range=tuple(d.gt_range) if d.gt_range else None, progress=progress)
+                           gt_range=tuple(d.gt_range) if d.gt_range else None, gt_class_range=d.gt_class_range,
+                           progress=progress)
 
 # %% ../nbs/18_train.ipynb #2e9a549d
 class _Trainee(nn.Module):

@@ -308,35 +308,52 @@ def fbkd_loss(s_feat:Tensor, # (B, C, H, W) student feature after the adapter f
               t_nonlocal=None, # callable: the teacher's relation module r_t
               T:float=0.5, # attention temperature
               alpha:float=7e-5, # weight of the masked feature term
-              beta:float=4e-3, # weight of the attention (mask L1) term
-              gamma:float=7e-5 # weight of the non-local term
+              beta:float=4e-3, # weight of the attention term
+              gamma:float=7e-5, # weight of the non-local term
+              mode:str='code', # 'code': the authors' code (square root, pooled distances); 'paper': the paper's equation
+              channel_pool_adapter=None, # 'code': a_C, (B, C) -> (B, C) on the student's spatial means; None: identity
+              spatial_pool_adapter=None # 'code': a_S, (B, 1, H, W) -> (B, 1, H, W) on its channel means; None: identity
              )->Tensor: # scalar
-    "FBKD: teacher-attention-weighted feature L2 + L1 between attention masks + non-local relation L2 (sums over the batch)."
+    "FBKD: attention-masked feature imitation + attention term + non-local relation distance (sums over the batch)."
     check_same_spatial('fbkd', s_feat, t_feat)
     if s_feat.shape[1] != t_feat.shape[1]: raise ValueError("fbkd: adapt the student to the teacher's channels first")
+    if mode not in ('code', 'paper'): raise ValueError(f"fbkd: mode must be 'code' or 'paper', got {mode!r}")
     t_feat = t_feat.detach()
-    s_sp, s_ch = fbkd_attention(s_feat, T)
-    t_sp, t_ch = fbkd_attention(t_feat, T)
-    feat = ((t_feat - s_feat).pow(2) * t_sp * t_ch).sum()
-    att = (t_sp - s_sp).abs().sum() + (t_ch - s_ch).abs().sum()
+    (s_sp, s_ch), (t_sp, t_ch) = fbkd_attention(s_feat, T), fbkd_attention(t_feat, T)  # (B, 1, H, W), (B, C, 1, 1)
+    if mode == 'paper':
+        feat = ((t_feat - s_feat).pow(2) * t_sp * t_ch).sum()
+        att = (t_sp - s_sp).abs().sum() + (t_ch - s_ch).abs().sum()
+    else:  # sqrt(sum d^2 m) written as the norm of d sqrt(m): the same value, and a finite gradient at d = 0
+        feat = torch.linalg.vector_norm((t_feat - s_feat) * ((t_sp + s_sp) / 2).detach().sqrt())
+        a_c, a_s = channel_pool_adapter or nn.Identity(), spatial_pool_adapter or nn.Identity()
+        att = (torch.linalg.vector_norm(t_feat.mean((2, 3)) - a_c(s_feat.mean((2, 3))))  # (B, C) spatial means
+               + torch.linalg.vector_norm(t_feat.mean(1, keepdim=True) - a_s(s_feat.mean(1, keepdim=True))))  # (B, 1, H, W)
     loss = alpha * feat + beta * att
     if s_nonlocal is not None: loss = loss + gamma * torch.linalg.vector_norm(t_nonlocal(t_feat) - s_nonlocal(s_feat))
     return loss
 
+# %% ../../nbs/21_kd_classic.ipynb #67282eec
 class FBKDLoss(ClassicLossModule):
-    "FBKD: the adapter (only if channels differ) and the two non-local blocks (the student's with a 1x1 conv after it)."
+    "FBKD: the adapter (only if channels differ), the two non-local blocks (the student's with a 1x1 conv after it) and, in 'code' mode, the pooled-feature adapters."
     method = 'fbkd'
     def __init__(self, s_channels:int, t_channels:int, T:float=0.5, alpha:float=7e-5, beta:float=4e-3, gamma:float=7e-5,
-                 reduction:int=2 # channel reduction inside the non-local blocks
+                 reduction:int=2, # channel reduction inside the non-local blocks
+                 mode:str='code' # 'code': the authors' code, the form alpha, beta, gamma were tuned on; 'paper': the equation
                 ):
         super().__init__()
+        if mode not in ('code', 'paper'): raise ValueError(f"fbkd: mode must be 'code' or 'paper', got {mode!r}")
         self.adapter = channel_adapter(s_channels, t_channels)
         self.s_nonlocal = nn.Sequential(NonLocal2d(t_channels, reduction), nn.Conv2d(t_channels, t_channels, 1))
         self.t_nonlocal = NonLocal2d(t_channels, reduction)
-        self.T, self.alpha, self.beta, self.gamma = T, alpha, beta, gamma
+        if mode == 'code':  # a_C and a_S of the code's student connector (absent in 'paper' mode: no unused parameters)
+            self.channel_pool_adapter = nn.Linear(t_channels, t_channels)
+            self.spatial_pool_adapter = nn.Conv2d(1, 1, 3, padding=1)
+        self.T, self.alpha, self.beta, self.gamma, self.mode = T, alpha, beta, gamma, mode
     def forward(self, s, t, fg_mask=None):
         s, t = self.maps(s, t)
-        return fbkd_loss(self.adapter(s), t, self.s_nonlocal, self.t_nonlocal, self.T, self.alpha, self.beta, self.gamma)
+        pools = (self.channel_pool_adapter, self.spatial_pool_adapter) if self.mode == 'code' else (None, None)
+        return fbkd_loss(self.adapter(s), t, self.s_nonlocal, self.t_nonlocal, self.T, self.alpha, self.beta, self.gamma,
+                         self.mode, *pools)
 
 # %% ../../nbs/21_kd_classic.ipynb #e79aa38c
 def defeat_loss(s_feat:Tensor, # (B, C, H, W) student feature (adapted to the teacher's channels)
@@ -492,9 +509,10 @@ CLASSIC_METHODS = {m.name: m for m in [
     ClassicMethod('hinton', HintonKDLoss, ('logits',), 1.0, dict(tau=4.0, mode='sigmoid'),
                   "Hinton et al. 2015 'Distilling the knowledge in a neural network'; tau 4 from mdistiller KD.py / "
                   "CFG.KD; mode 'sigmoid' because kd3d's heads are per-class sigmoid (focal) classifiers"),
-    ClassicMethod('at', ATLoss, ('map', 'tokens'), 500.0, dict(mode='code', p=2),
-                  "Zagoruyko & Komodakis ICLR 2017 Eq. 2; beta 1e3 with beta/2 = 500 applied to the code's "
-                  "mean-squared form (szagoruyko/attention-transfer utils.at_loss; torchdistill ATLoss)"),
+    ClassicMethod('at', ATLoss, ('map', 'tokens'), 1000.0, dict(mode='code', p=2),
+                  "Zagoruyko & Komodakis ICLR 2017; beta 1e3 on the code's mean-squared form, no 1/2 "
+                  "(szagoruyko/attention-transfer utils.py at_loss + cifar.py opt.beta, README --beta 1e+3; "
+                  "mdistiller AT.py, CFG.AT.LOSS.FEAT_WEIGHT 1000)"),
     ClassicMethod('ofd', OFDLoss, ('map', 'tokens'), 1e-3, dict(),
                   "Heo et al. ICCV 2019; margin from BN (get_margin_from_BN), partial L2 summed / batch and "
                   "weight 1e-3 from clovaai/overhaul-distillation CIFAR-100/train_with_distillation.py (ImageNet 1e-4)"),
@@ -504,9 +522,10 @@ CLASSIC_METHODS = {m.name: m for m in [
                   "Tung & Mori ICCV 2019 Eq. 4; gamma 3000 (paper CIFAR setting; mdistiller CFG.SP)"),
     ClassicMethod('vid', VIDLoss, ('map', 'tokens'), 1.0, dict(hidden=None, init_var=5.0, eps=1e-5),
                   "Ahn et al. CVPR 2019; 1x1-conv regressor, init variance 5, eps 1e-5, weight 1 (mdistiller VID.py, CFG.VID)"),
-    ClassicMethod('fbkd', FBKDLoss, ('map', 'tokens'), 1.0, dict(T=0.5, alpha=7e-5, beta=4e-3, gamma=7e-5),
+    ClassicMethod('fbkd', FBKDLoss, ('map', 'tokens'), 1.0, dict(T=0.5, alpha=7e-5, beta=4e-3, gamma=7e-5, mode='code'),
                   "Zhang & Ma ICLR 2021; T 0.5 and weights 7e-5 / 4e-3 / 7e-5 from mmrazor fbkd_loss.py and "
-                  "fbkd_connector.py (the authors' code); paper's mask-L1 form, see the Note"),
+                  "fbkd_connector.py (the authors' code), on the code's form: square root of the masked sum, "
+                  "distances of pooled features, non-local distance (see the Note)"),
     ClassicMethod('defeat', DeFeatLoss, ('map', 'tokens'), 1.0, dict(fg_weight=3.0, bg_weight=12.0),
                   "Guo et al. CVPR 2021; fg 3 / bg 12 and max(1, 2 sum M) normalisation from ggjy/DeFeat.pytorch "
                   "configs/kd_faster_rcnn/voc_stu_faster_rcnn_r50_decouple_neck.py and mmdet/apis/train.py"),

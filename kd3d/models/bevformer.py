@@ -53,7 +53,7 @@ class BEVFormerConfig:
     use_cams_embeds:bool = True # add a learned embedding per camera to its features (official True)
     num_reg_fcs:int = 2 # hidden layers of the classification and regression branches (official 2)
     num_classes:int = len(CLASSES) # K
-    pc_range:tuple = POINT_CLOUD_RANGE # (x0, y0, z0, x1, y1, z1) = (-51.2, -51.2, -5, 51.2, 51.2, 3): the BEV grid and box centres
+    pc_range:tuple = POINT_CLOUD_RANGE # (x0, y0, z0, x1, y1, z1) = (-51.2, -51.2, -0.5, 51.2, 51.2, 5.5): the BEV grid and box centres
     query_chunk:int = 0 # > 0: SCA reads at most this many pillars per camera at once (memory of paper-size CPU runs); 0: all
     max_num:int = 300 # boxes kept per sample when decoding (official NMSFreeCoder)
     score_thresh:float = 0.0 # boxes scoring below are dropped when decoding
@@ -446,8 +446,14 @@ class BEVFormer(nn.Module):
             motion = ego_motion(poses, frame_dt, 0, prev_t)
         else: aligned, motion = None, None
         enc = self.encode([f[:, 0] for f in feats], ego2img[:, 0].float(), img_shape, aligned, motion)
-        bev = enc['bev']  # (B, S, C)
-        C = cfg.embed_dims
+        img_feats = feats if past_feats is None else [torch.cat([f, p.detach()], 1) for f, p in zip(feats, past_feats)]
+        return dict(**self.decode(enc['bev']), img_feats=img_feats, bev=enc['bev'], attn_temporal=enc['attn_temporal'],
+                    attn_spatial=enc['attn_spatial'])
+
+    def decode(self, bev:Tensor # (B, S, C) BEV features
+              )->dict: # cls_logits (L, B, Q, K), boxes (L, B, Q, 10), query_feats (L, B, Q, C), sampling_locations (B, Q, M, P, 2)
+        "The DETR decoder with iterative box refinement on a BEV (the encoder's, or any other: chapter 19 feeds it one)."
+        cfg, B, C = self.cfg, bev.shape[0], self.cfg.embed_dims
         query_pos, query = self.query_embedding.weight.split(C, -1)  # (Q, C) each
         query_pos, query = query_pos[None].expand(B, -1, -1), query[None].expand(B, -1, -1)
         ref = self.reference_points(query_pos).sigmoid()  # (B, Q, 3) fractions of pc_range
@@ -459,9 +465,7 @@ class BEVFormer(nn.Module):
             boxes.append(torch.cat([unit_to_points(centre, cfg.pc_range), delta[..., 3:]], -1))
             cls.append(self.cls_branches[l](query)); qf.append(query)
             ref = centre.detach()
-        img_feats = feats if past_feats is None else [torch.cat([f, p.detach()], 1) for f, p in zip(feats, past_feats)]
-        return dict(cls_logits=torch.stack(cls), boxes=torch.stack(boxes), query_feats=torch.stack(qf), img_feats=img_feats,
-                    bev=bev, attn_temporal=enc['attn_temporal'], attn_spatial=enc['attn_spatial'],
+        return dict(cls_logits=torch.stack(cls), boxes=torch.stack(boxes), query_feats=torch.stack(qf),
                     sampling_locations=loc.flatten(3, 4))  # (B, Q, M, P, 2) of the last decoder layer, normalised BEV (x, y)
 
     def loss(self, taps:dict, # from `forward`

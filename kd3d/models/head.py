@@ -20,7 +20,7 @@ __all__ = ['POINT_CLOUD_RANGE', 'CODE_WEIGHTS', 'POST_CENTER_RANGE', 'inverse_si
            'decode_predictions']
 
 # %% ../../nbs/12_head.ipynb #eb2f5c1e
-POINT_CLOUD_RANGE = (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0)  # DETR3D, SparseBEV, StreamPETR, BEVFormer on nuScenes
+POINT_CLOUD_RANGE = (-51.2, -51.2, -0.5, 51.2, 51.2, 5.5)  # the papers' x-y range; z in kd3d's ego frame (ground at 0): see the Note
 CODE_WEIGHTS = (1., 1., 1., 1., 1., 1., 1., 1., 0.2, 0.2)  # x y z log-w log-l log-h sin cos vx vy
 
 def inverse_sigmoid(x:Tensor, # values in [0, 1]

@@ -43,7 +43,7 @@ class SparseBEVConfig:
     dropout:float = 0.1 # attention and FFN dropout
     mixing_out_points:int = 128 # points after AdaMixer's point mixing
     num_classes:int = 10 # K, kd3d.core.CLASSES
-    pc_range:tuple = POINT_CLOUD_RANGE # (x0, y0, z0, x1, y1, z1) = (-51.2, -51.2, -5, 51.2, 51.2, 3): box centres are sigmoids within it
+    pc_range:tuple = POINT_CLOUD_RANGE # (x0, y0, z0, x1, y1, z1) = (-51.2, -51.2, -0.5, 51.2, 51.2, 5.5): box centres are sigmoids within it
     query_z:float = 0.0 # initial normalised z of the pillars (0: the bottom of pc_range, as the official init; learned)
     query_log_h:float = 1.5 # initial log height of the pillars (official: 1.5, i.e. 4.5 m; w, l, yaw start random)
     tau_init:tuple = (0.0, 2.0) # SASA's temperature bias starts uniform in this range (weights zero)

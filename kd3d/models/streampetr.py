@@ -45,7 +45,7 @@ class StreamPETRConfig:
     depth_start:float = 1.0 # metres of the first bin
     lid:bool = True # linear-increasing bin spacing (dense near the camera), as the official config
     position_range:tuple = (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0) # (x0, y0, z0, x1, y1, z1) the frustum points are normalised by; its x1 is the last depth
-    pc_range:tuple = POINT_CLOUD_RANGE # box centres are sigmoids within it (-51.2..51.2, -5..3 m)
+    pc_range:tuple = POINT_CLOUD_RANGE # box centres are sigmoids within it (-51.2..51.2 m, heights -0.5..5.5 m)
     with_ego_pos:bool = True # motion-aware layer normalisation of queries and memory
     move_with_velocity:bool = False # also move memory centres by velocity x dt (official: no, the MLN sees velocity); see the Note
     grad_frames:int = 1 # the newest frames run with gradient (official num_frame_head_grads = 1); older ones under no_grad
