@@ -94,12 +94,20 @@ class ToyConfig:
     jpeg_quality:int=90
     calib_jitter:float=1.        # scale of the per-scene perturbation of the camera mounting (0 = ideal rig)
     keyframe_interval_us:int=500_000
+    classes:tuple|None=None      # detection classes the world holds (others are never placed); None: all ten
+    keep_fraction:float=1.       # each placed object is kept with this probability (< 1: less clutter and occlusion)
+    max_objects:int=0            # > 0: keep only this many objects, those nearest the ego half-way through the scene
     seed:int=0
     workers:int=0                # processes for scenes; 0 = one per core
 
 TOY_SIZES = dict(
     tiny=dict(n_train=2, n_val=2, n_keyframes=4, sweeps_per_interval=1),
-    demo=dict(n_train=16, n_val=4, n_keyframes=10, sweeps_per_interval=2))
+    demo=dict(n_train=16, n_val=4, n_keyframes=10, sweeps_per_interval=2),
+    # the world a detector learns in minutes: vehicles and pedestrians only, half of them, within 30 m, many short
+    # scenes (diversity: a detector trained on few scenes memorises them), images at the size the toy detectors read
+    learn=dict(n_train=240, n_val=20, n_keyframes=4, sweeps_per_interval=0, classes=('car', 'truck', 'pedestrian'),
+               keep_fraction=0.5, annotation_range=30., render_range=40., image_width=224, image_height=128,
+               lidar_azimuths=512))
 
 def toy_config(size:str='tiny', # a key of `TOY_SIZES`
                **overrides      # any `ToyConfig` field
@@ -635,12 +643,18 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
                 mo = Motion(L.point(xw, yw), L.theta + hdir, v0=float(rng.uniform(1.0, 1.6)))
                 agents.append(_make_agent(rng, 'pedestrian', mo, 'walker'))
 
-    # keep what comes near enough to matter
+    # keep what comes near enough to matter (and, in a reduced world, only its classes and a fraction of them)
     ts = np.linspace(0, T, 11)
     keep = []
+    rng_keep = np.random.default_rng([cfg.seed, index, 11])  # its own stream: the full world is unchanged by these options
     for a in agents:
+        if cfg.classes is not None and a.cls not in cfg.classes: continue
+        if cfg.keep_fraction < 1 and rng_keep.random() > cfg.keep_fraction: continue
         x, y, _ = a.motion.pose(ts)
         if np.hypot(x - ego_xy[:, 0], y - ego_xy[:, 1]).min() < cfg.render_range * 0.8: keep.append(a)
+    if cfg.max_objects > 0:
+        dist = [math.hypot(*(np.array(a.motion.pose(np.array([T / 2]))[:2]).ravel() - ego_xy[5])) for a in keep]
+        keep = [keep[k] for k in np.argsort(dist, kind='stable')[:cfg.max_objects]]
     sun_az, sun_el = rng.uniform(-math.pi, math.pi), rng.uniform(math.radians(25), math.radians(65))
     sun = np.array([math.cos(sun_el) * math.cos(sun_az), math.cos(sun_el) * math.sin(sun_az), math.sin(sun_el)])
     desc = f'toy {phase}: ego at {float(ego.speed(0)):.1f} m/s' + (', road works' if work_side else '')

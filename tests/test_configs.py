@@ -7,14 +7,15 @@ from kd3d.models.bevformer import BEVFormer
 
 PLAIN = [n for n in list_configs() if not is_distill_config(n)]
 DISTILL = [n for n in list_configs() if is_distill_config(n)]
-PAIRS = ['bevformer-toy_from_bevformer-toy-teacher_demo_toynuscenes'] + \
+PAIRS = ['bevformer-toy_from_bevformer-toy-teacher_demo_toynuscenes', 'detr3d-toy_from_detr3d-toy-teacher_demo_toylearn'] + \
         [f'bevformer-skd-student{i}_from_bevformer-skd-teacher{i}_24e_nuscenes' for i in (1, 2, 3)]
 BASELINES = ['hinton', 'at', 'ofd', 'rkd', 'sp', 'vid', 'fbkd', 'defeat']  # Structured KD's Table 2, plus FitNet, CWD, MGD
 
 
 def test_the_toy_detectors_ship_a_config():
     for det in ('detr3d', 'sparsebev', 'streampetr', 'bevformer'):
-        assert f'{det}-toy_demo_toynuscenes' in PLAIN, PLAIN
+        for world in ('toynuscenes', 'toylearn'):  # the realistic toy world and the learn world (chapter 02a)
+            assert f'{det}-toy_demo_{world}' in PLAIN, PLAIN
 
 
 def test_every_baseline_has_a_config_for_every_pair():

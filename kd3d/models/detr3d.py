@@ -199,6 +199,11 @@ PRESETS = {
     'toy': {'backbone.arch': 'tiny', 'backbone.out_indices': (0, 1, 2, 3), 'backbone.num_levels': 4,
             'backbone.fpn_channels': 64, 'backbone.frozen_stages': -1, 'backbone.norm_eval': False, 'backbone.dcn_stages': (),
             'embed_dims': 64, 'num_queries': 100, 'num_layers': 2, 'num_heads': 4, 'ffn_dims': 128, 'dropout': 0.0},
+    # the toy at twice the width with one more decoder layer: the teacher of `kd3d demo` (same levels and queries, so taps pair)
+    'toy_teacher': {'backbone.arch': 'tiny', 'backbone.tiny_channels': (32, 64, 128, 256), 'backbone.out_indices': (0, 1, 2, 3),
+                    'backbone.num_levels': 4, 'backbone.fpn_channels': 128, 'backbone.frozen_stages': -1, 'backbone.norm_eval': False,
+                    'backbone.dcn_stages': (), 'embed_dims': 128, 'num_queries': 100, 'num_layers': 3, 'num_heads': 4,
+                    'ffn_dims': 256, 'dropout': 0.0},
     'r101_paper': {},
     'r50_paper': {'backbone.arch': 'resnet50'},
 }
