@@ -4,7 +4,7 @@
 
 # %% ../nbs/29_demo.ipynb #77e76257
 from __future__ import annotations
-import json, time
+import importlib.resources, json, time
 from pathlib import Path
 import torch
 from .core import kd3d_home, seed_everything
@@ -13,11 +13,18 @@ from .evaluation import METRIC_NAMES
 from .table import run_table, run_config
 
 # %% auto #0
-__all__ = ['DEMO_TEACHER', 'DEMO_STUDENT', 'distill_config_name', 'demo', 'show_demo_predictions', 'register_commands']
+__all__ = ['DEMO_TEACHER', 'DEMO_STUDENT', 'shipped_teacher', 'distill_config_name', 'demo', 'ship_teacher',
+           'show_demo_predictions', 'register_commands']
 
 # %% ../nbs/29_demo.ipynb #18ef5f23
-DEMO_TEACHER = 'bevformer-toy-teacher_demo_toynuscenes'  # 1.9 M parameters
-DEMO_STUDENT = 'bevformer-toy_demo_toynuscenes'  # 0.5 M parameters
+DEMO_TEACHER = 'detr3d-toy-teacher_demo_toylearn'  # 2.6 M parameters, shipped trained (kd3d/weights)
+DEMO_STUDENT = 'detr3d-toy_demo_toylearn'  # 0.6 M parameters, trained by the demo
+
+def shipped_teacher(name:str # a teacher config name
+                   )->Path|None: # kd3d/weights/<name>.pt, or None when kd3d ships none for it
+    "The trained checkpoint kd3d ships for the teacher config `name` (made by `kd3d train --config <name>`)."
+    p = Path(str(importlib.resources.files('kd3d') / 'weights' / f'{name}.pt'))
+    return p if p.is_file() else None
 
 def distill_config_name(method:str, student:str=DEMO_STUDENT, teacher:str=DEMO_TEACHER)->str:
     "The shipped config that distils `student` from `teacher` with `method`: '<method>_<student model>_from_<teacher>'."
@@ -29,7 +36,7 @@ def distill_config_name(method:str, student:str=DEMO_STUDENT, teacher:str=DEMO_T
     return name
 
 def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data/toy_nuscenes_<size>
-         size:str='demo', # toy dataset size: 'tiny' (seconds; for tests) or 'demo' (what the models train on)
+         size:str='learn', # toy world: 'learn' (what the demo's models learn), 'demo' (the realistic one) or 'tiny' (tests)
          out:str|None=None, # pictures, metrics and runs; default $KD3D_HOME/runs/demo_<size>
          seed:int=0, # seed of the toy world and the noise
          regenerate:bool=False, # generate the toy data again even if it is there
@@ -37,8 +44,9 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
          teacher:str=DEMO_TEACHER, # the teacher's config
          student:str=DEMO_STUDENT, # the student's config
          distill=(), # distillation method names, e.g. ['mgd']: one more row each
-         epochs:int|None=None, # training epochs of every model (None: the configs' 6)
-         overrides=(), # 'key=value' overrides of every config, e.g. ['data.image_size=[192,320]']
+         epochs:int|None=None, # training epochs of every model trained here (None: the configs' own)
+         overrides=(), # 'key=value' overrides of every config trained here, e.g. ['train.lr=2e-3']
+         retrain_teacher:bool=False, # train the teacher even when kd3d ships it trained (about an hour on 2 CPU cores)
          progress:bool=True
         )->dict: # {'noise': rows of the data half, 'models': {row name: metrics, fps, params, checkpoint}}
     "Toy data -> picture -> devkit on noisy ground truth -> teacher, student (and distilled students) -> one table."
@@ -51,9 +59,12 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
     for name in (teacher, student, *configs): run_config(name, 'check', root, out, overrides)  # a typo fails now, not after the data
     noise = data_demo(root, size, out, seed, regenerate=regenerate, steps=5 if train else 3)
     if not train: return dict(noise=noise, models={})
-    print(f"\n[4/5] train {teacher} (teacher), {student} (student)" + (f" and distil it with {', '.join(distill)}" if distill else '')
+    print(f"\n[4/5] {teacher} (teacher), train {student} (student)" + (f" and distil it with {', '.join(distill)}" if distill else '')
           + f"; runs in {out}", flush=True)
-    r = run_table(teacher, student, configs, seeds=1, data_root=root, out=out, overrides=overrides, progress=progress)
+    shipped = None if retrain_teacher else shipped_teacher(teacher)
+    if shipped and progress: print(f"      the teacher is the trained checkpoint kd3d ships ({shipped.name}); --retrain-teacher trains it", flush=True)
+    r = run_table(teacher, student, configs, seeds=1, data_root=root, out=out, overrides=overrides, progress=progress,
+                  teacher_pretrained=shipped, teacher_overrides=[] if shipped else None)
     models = {row: {k: v for k, v in ms[0].items() if k != 'per_class'} for row, ms in r['rows'].items()}
     print(f"[5/5] table and picture", flush=True)
     (out / 'results.md').write_text(r['table'] + '\n')
@@ -64,6 +75,24 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
           f"forward on {'the GPU' if torch.cuda.is_available() else 'the CPU'}.\ndone in {(time.time() - t0) / 60:.1f} min; "
           f"table (results.md, runs.csv), pictures and runs in {out}", flush=True)
     return dict(noise=noise, models=models)
+
+# %% ../nbs/29_demo.ipynb #d4b8f0a3
+def ship_teacher(run_dir, # a finished `kd3d train` run of a teacher config
+                 name:str=DEMO_TEACHER, # the config it was trained with (the file is named after it)
+                 dest=None # the file to write; None: kd3d/weights/<name>.pt in this source tree
+                )->Path:
+    "Write the newest checkpoint of `run_dir` as a shipped teacher: half-precision weights, step, config, metrics."
+    from kd3d.train import latest_checkpoint, load_checkpoint, save_checkpoint
+    run_dir = Path(run_dir)
+    state = load_checkpoint(latest_checkpoint(run_dir))
+    half = lambda v: v.half() if torch.is_floating_point(v) else v  # float32 -> float16 halves the file; ints stay
+    config = {**state['config'], 'name': name}
+    metrics = run_dir / 'metrics.json'
+    out = {'format': state['format'], 'kd3d_version': state['kd3d_version'], 'step': state['step'], 'epoch': state['epoch'],
+           'model': {k: half(v) for k, v in state['model'].items()}, 'config': config, 'recipe': state['recipe'],
+           'world_size': state['world_size'], 'metrics': json.loads(metrics.read_text()) if metrics.exists() else {}}
+    dest = Path(dest) if dest else Path(str(importlib.resources.files('kd3d'))) / 'weights' / f'{name}.pt'
+    return save_checkpoint(dest, out)
 
 # %% ../nbs/29_demo.ipynb #ae9fd9f5
 def show_demo_predictions(cfgs:dict, # {row name: config}
@@ -91,7 +120,8 @@ def show_demo_predictions(cfgs:dict, # {row name: config}
 # %% ../nbs/29_demo.ipynb #26a6ddd9
 def _cmd_demo(args)->int:
     demo(args.data_root, args.size, args.out, args.seed, regenerate=args.regenerate, train=not args.no_train,
-         teacher=args.teacher, student=args.student, distill=args.distill, epochs=args.epochs, overrides=args.set)
+         teacher=args.teacher, student=args.student, distill=args.distill, epochs=args.epochs, overrides=args.set,
+         retrain_teacher=args.retrain_teacher)
     return 0
 
 def register_commands(sub # the subparsers of the `kd3d` parser
@@ -100,10 +130,11 @@ def register_commands(sub # the subparsers of the `kd3d` parser
     from kd3d.train import USER_ERRORS
     d = sub.add_parser('demo', help='toy nuScenes -> picture -> devkit on noisy ground truth -> teacher, student, distilled student: one table',
                        description='The main job: generate (or reuse) the toy nuScenes, save a picture, score noisy ground truth '
-                                   'with the nuScenes devkit, then train a teacher and a student (and distil the student with '
-                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 15 minutes on 2 CPU '
+                                   'with the nuScenes devkit, then score the shipped teacher, train a student (and distil the student with '
+                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 10 minutes on 2 CPU '
                                    'cores without --distill; a stopped demo resumes.')
-    d.add_argument('--size', default='demo', choices=['tiny', 'demo'], help='toy dataset size (default: demo; tiny is for tests)')
+    d.add_argument('--size', default='learn', choices=['learn', 'demo', 'tiny'], help="toy world (default: learn, what the demo's "
+                   "models learn; demo: the realistic world, harder; tiny: tests)")
     d.add_argument('--data-root', default=None, help='toy nuScenes folder (default: ./data/toy_nuscenes_<size>)')
     d.add_argument('--out', default=None, help='output folder (default: ./runs/demo_<size>)')
     d.add_argument('--seed', type=int, default=0)
@@ -113,7 +144,9 @@ def register_commands(sub # the subparsers of the `kd3d` parser
                    '(hinton, at, ofd, rkd, sp, vid, fbkd, defeat, fitnet, cwd, mgd)')
     d.add_argument('--teacher', default=DEMO_TEACHER, help=f'teacher config (default {DEMO_TEACHER})')
     d.add_argument('--student', default=DEMO_STUDENT, help=f'student config (default {DEMO_STUDENT})')
-    d.add_argument('--epochs', type=int, default=None, help="training epochs of every model (default: the configs' 6); "
-                   'e.g. --epochs 24 for a longer demo (about 4x the training time)')
-    d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config, e.g. --set data.image_size=[192,320]')
+    d.add_argument('--epochs', type=int, default=None, help="training epochs of every model the demo trains (default: the configs' "
+                   "own, 2 for the student); e.g. --epochs 6 for a longer demo (about 3x the training time)")
+    d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config the demo trains, e.g. --set train.lr=2e-3')
+    d.add_argument('--retrain-teacher', action='store_true', help='train the teacher too, even when kd3d ships it trained '
+                   '(kd3d/weights; about an hour on 2 CPU cores)')
     d.set_defaults(func=_cmd_demo, user_errors=USER_ERRORS)

@@ -43,15 +43,23 @@ def run_config(name:str, # a config name of `kd3d/configs` (or a YAML path)
 
 # %% ../nbs/28_table.ipynb #35740277
 def train_run(cfg:ExperimentConfig, # from `run_config`
-              progress:bool=True
+              progress:bool=True,
+              pretrained=None # a checkpoint of this very recipe (e.g. a shipped teacher): scored, not trained
              )->dict: # the devkit metrics of the final model, and 'checkpoint'
-    "Train (or distil) `cfg` to the end, resuming a killed run, or reuse the finished run."
-    from kd3d.train import train, run_dir, latest_checkpoint, evaluate_checkpoint
+    "Train (or distil) `cfg` to the end, resuming a killed run, or reuse the finished run (or a pretrained checkpoint)."
+    from kd3d.train import train, run_dir, latest_checkpoint, evaluate_checkpoint, save_checkpoint, load_checkpoint, checkpoint_path
     out = run_dir(cfg)
     done, last = out / 'metrics.json', latest_checkpoint(out)
     if done.exists() and last is not None:
         if progress: print(f"  {cfg.name}: finished run found in {out}", flush=True)
         return {**json.loads(done.read_text()), 'checkpoint': str(last)}
+    if pretrained is not None:
+        state = load_checkpoint(pretrained)
+        last = save_checkpoint(checkpoint_path(out, int(state.get('step', 0))), state)  # the run folder now holds it
+        if progress: print(f"  {cfg.name}: scoring the pretrained checkpoint {pretrained} (no training)", flush=True)
+        metrics = evaluate_checkpoint(cfg, last, out_dir=out / 'eval' / 'final', progress=progress)
+        done.write_text(json.dumps(metrics, indent=1))
+        return {**metrics, 'checkpoint': str(last)}
     if hasattr(cfg, 'distill'):
         from kd3d.distill.core import distill
         r = distill(cfg, resume=True, progress=progress)
@@ -116,7 +124,9 @@ def run_table(teacher:str, # the teacher's config
               data_root=None, # the data; None: the student config's data.data_root (generated first if it says make_toy)
               out=None, # folder of runs, CSV and table; None: $KD3D_HOME/runs/table
               overrides=(), # 'key=value' overrides of every config (e.g. train.epochs=2)
-              progress:bool=True
+              progress:bool=True,
+              teacher_pretrained=None, # a checkpoint of the teacher's recipe to score instead of training it
+              teacher_overrides=None # the teacher's overrides; None: `overrides` (a pretrained teacher keeps its own recipe: [])
              )->dict: # {'rows': {row: [per-seed results]}, 'configs': {row: [per-seed configs]}, 'table': markdown, 'csv': path}
     "Train a teacher, a student and the student with each distillation config; one devkit table."
     from kd3d.train import ensure_data, resolve_path
@@ -127,7 +137,7 @@ def run_table(teacher:str, # the teacher's config
     if data_root is None: data_root = ensure_data(probe.data, progress)
     data_root = Path(data_root)
     # every config is resolved (and so checked) before the first long step
-    t_cfg = run_config(teacher, 'teacher', data_root, out, overrides)
+    t_cfg = run_config(teacher, 'teacher', data_root, out, overrides if teacher_overrides is None else teacher_overrides)
     s_cfgs = [run_config(student, 'student', data_root, out, [*overrides, f'train.seed={s}']) for s in range(seeds)]
     k_cfgs = {n: [run_config(n, 'kd', data_root, out, [*overrides, f'train.seed={s}']) for s in range(seeds)] for n in names}
     for n, cs in k_cfgs.items():
@@ -150,9 +160,9 @@ def run_table(teacher:str, # the teacher's config
             w.writerow({'row': row, 'config': cfg.name, 'seed': seed, **{c: m[c] for c in TABLE_COLUMNS}, 'fps': m['fps'],
                         'params': m['params'], 'run_dir': cfg.train.out_dir})
     speed = {}
-    def run(row, cfg, seed):
+    def run(row, cfg, seed, pretrained=None):
         if progress: print(f"\n== {row}, seed {seed}: {cfg.name} -> {cfg.train.out_dir}", flush=True)
-        m = train_run(cfg, progress)
+        m = train_run(cfg, progress, pretrained)
         key = (cfg.model.name, cfg.model.preset, json.dumps(cfg.model.overrides, sort_keys=True))
         old = done.get((cfg.name, seed))
         if old is not None and old['run_dir'] == cfg.train.out_dir: speed.setdefault(key, dict(fps=float(old['fps']), params=int(old['params'])))
@@ -161,7 +171,7 @@ def run_table(teacher:str, # the teacher's config
         record(row, cfg, seed, m)
         if progress: print(f"   {row}: mAP {m['mAP']:.4f} NDS {m['NDS']:.4f}", flush=True)
         return m
-    tm = run(f"teacher ({t_cfg.model.preset})", t_cfg, 0)
+    tm = run(f"teacher ({t_cfg.model.preset})", t_cfg, 0, teacher_pretrained)
     for s, c in enumerate(s_cfgs): run(f"student ({c.model.preset})", c, s)
     for n, cs in k_cfgs.items():
         for s, c in enumerate(cs):
@@ -176,7 +186,8 @@ def run_table(teacher:str, # the teacher's config
 
 # %% ../nbs/28_table.ipynb #8fd87c9b
 def _cmd_table(args)->int:
-    run_table(args.teacher, args.student, args.configs, seeds=args.seeds, data_root=args.data_root, out=args.out, overrides=args.set)
+    run_table(args.teacher, args.student, args.configs, seeds=args.seeds, data_root=args.data_root, out=args.out, overrides=args.set,
+              teacher_pretrained=args.teacher_checkpoint, teacher_overrides=[] if args.teacher_checkpoint else None)
     return 0
 
 def register_commands(sub):
@@ -192,4 +203,6 @@ def register_commands(sub):
     p.add_argument('--data-root', default=None, help="the data (default: the student config's data.data_root)")
     p.add_argument('--out', default=None, help='runs, runs.csv and table.md (default: ./runs/table)')
     p.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config, e.g. --set train.epochs=2')
+    p.add_argument('--teacher-checkpoint', default=None, help="a trained checkpoint of the teacher's recipe (e.g. kd3d/weights/"
+                   "detr3d-toy-teacher_demo_toylearn.pt): scored instead of training the teacher; --set then applies to the students only")
     p.set_defaults(func=_cmd_table, user_errors=USER_ERRORS)
