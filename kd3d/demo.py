@@ -131,7 +131,7 @@ def register_commands(sub # the subparsers of the `kd3d` parser
     d = sub.add_parser('demo', help='toy nuScenes -> picture -> devkit on noisy ground truth -> teacher, student, distilled student: one table',
                        description='The main job: generate (or reuse) the toy nuScenes, save a picture, score noisy ground truth '
                                    'with the nuScenes devkit, then score the shipped teacher, train a student (and distil the student with '
-                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 10 minutes on 2 CPU '
+                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 5 minutes on 2 CPU '
                                    'cores without --distill; a stopped demo resumes.')
     d.add_argument('--size', default='learn', choices=['learn', 'demo', 'tiny'], help="toy world (default: learn, what the demo's "
                    "models learn; demo: the realistic world, harder; tiny: tests)")
