@@ -23,7 +23,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['kd3d', 'kd3d.*']),
     include_package_data=True,
-    package_data={'kd3d': ['configs/*.yaml', 'weights/*.pt']},
+    package_data={'kd3d': ['configs/*.yaml', 'configs/pairs/*.yaml', 'weights/*.pt']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     dependency_links=cfg.get('dep_links', '').split(),

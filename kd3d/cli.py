@@ -72,7 +72,7 @@ def data_demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME
     return rows
 
 # %% ../nbs/06_cli.ipynb #3d653050
-COMMAND_MODULES = ['kd3d.train', 'kd3d.distill.core', 'kd3d.table', 'kd3d.demo']  # chapters 18 (`kd3d train`, `eval`, `bench`), 20 (`kd3d distill`), 28 (`kd3d table`), 29 (`kd3d demo`)
+COMMAND_MODULES = ['kd3d.train', 'kd3d.distill.recipes', 'kd3d.table', 'kd3d.demo']  # chapters 18 (`kd3d train`, `eval`, `bench`), 22 (`kd3d distill`), 28 (`kd3d table`), 29 (`kd3d demo`)
 
 def build_parser()->argparse.ArgumentParser:
     "The `kd3d` argument parser: one subcommand per job."

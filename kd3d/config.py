@@ -299,14 +299,17 @@ def eval_key(cfg, key:str):
 
 def load_config(name_or_path, # a config name from `list_configs()`, or a path to a YAML file
                 overrides=(), # ['train.lr=1e-3', ...] as on the command line, or {'train.lr': 1e-3}
-                cls=None # the root dataclass; default `ExperimentConfig` (distillation configs extend it)
+                cls=None, # the root dataclass; default `ExperimentConfig` (distillation configs extend it)
+                flat:dict|None=None # the file's {key: value} made another way (a distillation composed by name, chapter 22); `name_or_path` is then its name
                )->ExperimentConfig:
     "Defaults in code, then the YAML file, then the overrides: the resolved, checked config."
-    path = find_config(name_or_path)
     cfg = (cls or ExperimentConfig)()
-    flat = read_config_file(path, cls)
-    cfg.name = path.name[:-5] if path.name.endswith('.yaml') else path.stem
-    for k, v in flat.items(): set_config_value(cfg, k, v, source=str(path))
+    if flat is None:
+        path = find_config(name_or_path)
+        flat, source = read_config_file(path, cls), str(path)
+        cfg.name = path.name[:-5] if path.name.endswith('.yaml') else path.stem
+    else: cfg.name, source = str(name_or_path), f"the composed config {name_or_path}"
+    for k, v in flat.items(): set_config_value(cfg, k, v, source=source)
     items = overrides.items() if isinstance(overrides, dict) else [_split_override(o) for o in overrides]
     for k, v in items: set_config_value(cfg, k, v, source='the command line')
     return check_config(cfg)

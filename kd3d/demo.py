@@ -8,7 +8,9 @@ import importlib.resources, json, time
 from pathlib import Path
 import torch
 from .core import kd3d_home, seed_everything
-from .config import ExperimentConfig, ConfigError, load_config, list_configs
+from .config import ExperimentConfig, ConfigError, load_config
+from .distill.core import kd_methods
+from .distill.recipes import distill_name
 from .evaluation import METRIC_NAMES
 from .table import run_table, run_config
 
@@ -27,13 +29,9 @@ def shipped_teacher(name:str # a teacher config name
     return p if p.is_file() else None
 
 def distill_config_name(method:str, student:str=DEMO_STUDENT, teacher:str=DEMO_TEACHER)->str:
-    "The shipped config that distils `student` from `teacher` with `method`: '<method>_<student model>_from_<teacher>'."
-    name = f"{method}_{student.split('_')[0]}_from_{teacher}"
-    if name not in list_configs():
-        pair = f"_{student.split('_')[0]}_from_{teacher}"
-        have = sorted(n[:-len(pair)] for n in list_configs() if n.endswith(pair))
-        raise ConfigError(f"--distill {method}: there is no config {name}; methods with a config for this pair: {have or 'none'}")
-    return name
+    "The distillation of `student` from `teacher` with `method`, composed by name (chapter 22)."
+    if method not in kd_methods(): raise ConfigError(f"--distill {method}: not a known method; methods: {', '.join(sorted(kd_methods()))}")
+    return distill_name(method, student, teacher)
 
 def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data/toy_nuscenes_<size>
          size:str='learn', # toy world: 'learn' (what the demo's models learn), 'demo' (the realistic one) or 'tiny' (tests)

@@ -8,7 +8,8 @@ import csv, dataclasses, fnmatch, hashlib, json, math, statistics, time
 from pathlib import Path
 import torch
 from .core import kd3d_home
-from .config import ExperimentConfig, ConfigError, load_config, flatten_config, list_configs, is_distill_config
+from .config import ExperimentConfig, ConfigError, load_config, flatten_config, list_configs
+from .distill.recipes import load_any_config, list_distill_configs
 from .train import _BOOKKEEPING
 
 # %% auto #0
@@ -34,10 +35,7 @@ def run_config(name:str, # a config name of `kd3d/configs` (or a YAML path)
               )->ExperimentConfig:
     "A config pinned to `data_root`, in its own run folder `<out>/<role>-<config>-<recipe hash>`."
     extra = [f'data.data_root={Path(data_root).resolve()}', 'data.make_toy=none', *overrides]
-    if is_distill_config(name):
-        from kd3d.distill.core import load_distill_config
-        cfg = load_distill_config(name, extra)
-    else: cfg = load_config(name, extra)
+    cfg = load_any_config(name, extra)
     cfg.train.out_dir = str((Path(out) / f'{role}-{cfg.name}-{recipe_hash(cfg)}').resolve())
     return cfg
 
@@ -105,10 +103,10 @@ def format_table(rows:dict # {row name: [per-seed dicts with the metrics, 'fps',
 # %% ../nbs/28_table.ipynb #45368840
 def resolve_configs(patterns)->list:
     "Config names from names or shell patterns ('*_from_bevformer-toy-teacher_demo_toynuscenes'), in the given order."
-    names, known = [], list_configs()
+    names, known = [], list_configs() + list_distill_configs()
     for p in patterns:
         hit = sorted(n for n in known if fnmatch.fnmatch(n, p)) if any(ch in p for ch in '*?[') else [p]
-        if not hit: raise ConfigError(f"no config matches {p!r}; configs: kd3d/configs/ ({len(known)} files)")
+        if not hit: raise ConfigError(f"no config matches {p!r}; configs: kd3d/configs/ and the distillations of its pairs ({len(known)})")
         names += [n for n in hit if n not in names]
     return names
 

@@ -747,24 +747,19 @@ def _cmd_train(args)->int:
     train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after)
     return 0
 
-def _distill_core(config:str):
-    "kd3d.distill.core when `config` is a distillation config (teacher / distill keys), else None."
-    from kd3d.config import is_distill_config
-    if not is_distill_config(config): return None
-    import kd3d.distill.core as core  # chapter 20
-    return core
-
 def _cmd_eval(args)->int:
-    core = _distill_core(args.config)
-    cfg = load_config(args.config, args.overrides) if core is None else core.load_distill_config(args.config, args.overrides)
+    from kd3d.distill.recipes import load_any_config  # chapter 22: plain, distillation file, or composed by name
+    cfg = load_any_config(args.config, args.overrides)
     evaluate_checkpoint(cfg, args.checkpoint, out_dir=args.out)  # a distilled run: its student
     return 0
 
 def _cmd_bench(args)->int:
-    core = _distill_core(args.config)
-    if core is not None:  # a distillation config: the student step against the distillation step (chapter 20)
-        r = core.bench_distill(core.load_distill_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup)
-        print(core.format_bench_distill(r))
+    from kd3d.distill.recipes import load_any_config  # chapter 22
+    cfg = load_any_config(args.config, args.overrides)
+    if hasattr(cfg, 'distill'):  # a distillation: the student step against the distillation step (chapter 20)
+        from kd3d.distill.core import bench_distill, format_bench_distill
+        r = bench_distill(cfg, steps=args.steps, warmup=args.warmup)
+        print(format_bench_distill(r))
     else:
         r = bench(load_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches)
         print(format_bench(r))

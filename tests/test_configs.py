@@ -2,11 +2,12 @@
 import pytest, torch
 from kd3d.config import list_configs, load_config, is_distill_config
 from kd3d.train import build_detector
-from kd3d.distill.core import load_distill_config, term_specs, kd_methods, KDTerm, TAP_FORMS
+from kd3d.distill.core import term_specs, kd_methods, KDTerm, TAP_FORMS
+from kd3d.distill.recipes import load_any_config, list_distill_configs
 from kd3d.models.bevformer import BEVFormer
 
-PLAIN = [n for n in list_configs() if not is_distill_config(n)]
-DISTILL = [n for n in list_configs() if is_distill_config(n)]
+PLAIN = list_configs()
+DISTILL = list_distill_configs()  # composed by name from kd3d/configs/pairs (chapter 22)
 PAIRS = ['bevformer-toy_from_bevformer-toy-teacher_demo_toynuscenes', 'detr3d-toy_from_detr3d-toy-teacher_demo_toylearn'] + \
         [f'bevformer-skd-student{i}_from_bevformer-skd-teacher{i}_24e_nuscenes' for i in (1, 2, 3)]
 BASELINES = ['hinton', 'at', 'ofd', 'rkd', 'sp', 'vid', 'fbkd', 'defeat']  # Structured KD's Table 2, plus FitNet, CWD, MGD
@@ -16,6 +17,10 @@ def test_the_toy_detectors_ship_a_config():
     for det in ('detr3d', 'sparsebev', 'streampetr', 'bevformer'):
         for world in ('toynuscenes', 'toylearn'):  # the realistic toy world and the learn world (chapter 02a)
             assert f'{det}-toy_demo_{world}' in PLAIN, PLAIN
+
+
+def test_the_shipped_configs_are_plain_runs():  # distillations are composed, not stored per pairing
+    assert not [n for n in PLAIN if is_distill_config(n)]
 
 
 def test_every_baseline_has_a_config_for_every_pair():
@@ -36,7 +41,7 @@ def test_config_loads_and_builds(name):
 
 @pytest.mark.parametrize('name', DISTILL)
 def test_distill_config_pairs(name):
-    cfg = load_distill_config(name)
+    cfg = load_any_config(name)
     specs = term_specs(cfg.distill.losses)
     assert specs and all(s.method in kd_methods() for s in specs.values())
     assert name.split('_')[0] in {s.method for s in specs.values()}  # the file is named after its method

@@ -504,11 +504,13 @@ class ClassicMethod:
     weight:float    # default loss weight (the paper's alpha/beta/gamma, or 1 where it is inside the method)
     hparams:dict = field(default_factory=dict)  # default keyword arguments of the module
     source:str = '' # paper + where the defaults come from (official code file / paper section)
+    terms:dict = field(default_factory=lambda: {'img': dict(tap='img_feats')}) # what a config composed by name reads (chapter 22): {suffix: KDTermSpec fields} -> term '<name>_<suffix>'
 
 CLASSIC_METHODS = {m.name: m for m in [
     ClassicMethod('hinton', HintonKDLoss, ('logits',), 1.0, dict(tau=4.0, mode='sigmoid'),
                   "Hinton et al. 2015 'Distilling the knowledge in a neural network'; tau 4 from mdistiller KD.py / "
-                  "CFG.KD; mode 'sigmoid' because kd3d's heads are per-class sigmoid (focal) classifiers"),
+                  "CFG.KD; mode 'sigmoid' because kd3d's heads are per-class sigmoid (focal) classifiers",
+                  terms={'cls': dict(tap='cls_logits')}),  # the last decoder layer's logits, Hungarian correspondence
     ClassicMethod('at', ATLoss, ('map', 'tokens'), 1000.0, dict(mode='code', p=2),
                   "Zagoruyko & Komodakis ICLR 2017; beta 1e3 on the code's mean-squared form, no 1/2 "
                   "(szagoruyko/attention-transfer utils.py at_loss + cifar.py opt.beta, README --beta 1e+3; "
@@ -517,7 +519,8 @@ CLASSIC_METHODS = {m.name: m for m in [
                   "Heo et al. ICCV 2019; margin from BN (get_margin_from_BN), partial L2 summed / batch and "
                   "weight 1e-3 from clovaai/overhaul-distillation CIFAR-100/train_with_distillation.py (ImageNet 1e-4)"),
     ClassicMethod('rkd', RKDLoss, ('embedding', 'map', 'tokens'), 1.0, dict(distance_weight=25.0, angle_weight=50.0),
-                  "Park et al. CVPR 2019 Sec. 3; distance 25, angle 50 (paper; mdistiller CFG.RKD), smooth-L1 means"),
+                  "Park et al. CVPR 2019 Sec. 3; distance 25, angle 50 (paper; mdistiller CFG.RKD), smooth-L1 means",
+                  terms={'img': dict(tap='img_feats', form='embedding')}),  # relations between the camera images' pooled features
     ClassicMethod('sp', SPLoss, ('map', 'tokens', 'embedding'), 3000.0, dict(over='batch'),
                   "Tung & Mori ICCV 2019 Eq. 4; gamma 3000 (paper CIFAR setting; mdistiller CFG.SP)"),
     ClassicMethod('vid', VIDLoss, ('map', 'tokens'), 1.0, dict(hidden=None, init_var=5.0, eps=1e-5),

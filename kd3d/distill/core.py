@@ -20,8 +20,8 @@ __all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_ta
            'to_embedding', 'query_correspondence', 'gather_queries', 'image_fg_mask', 'bev_fg_mask', 'kd_methods',
            'KDTermSpec', 'KDTerm', 'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller',
            'DistillConfig', 'DistillExperimentConfig', 'term_specs', 'load_distill_config',
-           'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'register_commands',
-           'bench_distill', 'format_bench_distill']
+           'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'bench_distill',
+           'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -461,9 +461,9 @@ def term_specs(losses:dict # `distill.losses`, possibly with dotted entries from
         out[name] = KDTermSpec(**{k: v for k, v in d.items() if k != 'hparams'}, hparams=hp)
     return out
 
-def load_distill_config(name_or_path, overrides=())->DistillExperimentConfig:
-    "A distillation config: `load_config` with the teacher and distill sections, checked."
-    cfg = load_config(name_or_path, overrides, cls=DistillExperimentConfig)
+def load_distill_config(name_or_path, overrides=(), flat:dict|None=None)->DistillExperimentConfig:
+    "A distillation config: `load_config` with the teacher and distill sections, checked (`flat`: composed by name, chapter 22)."
+    cfg = load_config(name_or_path, overrides, cls=DistillExperimentConfig, flat=flat)
     term_specs(cfg.distill.losses)
     if cfg.distill.teacher_precision not in ('auto', 'bf16', '32'):
         raise ConfigError(f"distill.teacher_precision={cfg.distill.teacher_precision!r}: use 'auto', 'bf16' or '32'")
@@ -554,28 +554,6 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
     if progress and tm is not None and r.get('metrics'):
         print(f"student mAP {r['metrics']['mAP']:.4f} NDS {r['metrics']['NDS']:.4f} | teacher mAP {tm['mAP']:.4f} NDS {tm['NDS']:.4f}")
     return r
-
-# %% ../../nbs/20_distiller.ipynb #cf334b81
-def _cmd_distill(args)->int:
-    cfg = load_distill_config(args.config, args.overrides)
-    if args.print_config:
-        from kd3d.config import config_to_yaml
-        print(config_to_yaml(cfg), end=''); return 0
-    distill(cfg, teacher_checkpoint=args.teacher_checkpoint, resume=args.resume if args.resume is not None else False,
-            stop_after=args.stop_after)
-    return 0
-
-def register_commands(sub):
-    "Add `kd3d distill`."
-    from kd3d.train import USER_ERRORS, _config_args
-    p = sub.add_parser('distill', help='train a student with a frozen teacher and distillation terms',
-                       description='Distil as a config says (Fabric; DDP under torchrun --nproc_per_node=N --no-python kd3d distill ...).')
-    _config_args(p)
-    p.add_argument('--teacher-checkpoint', default=None, metavar='PATH', help='the teacher weights (default: distill.teacher_checkpoint)')
-    p.add_argument('--resume', nargs='?', const=True, default=None, metavar='CHECKPOINT', help='continue the run (newest checkpoint, or CHECKPOINT)')
-    p.add_argument('--stop-after', type=int, default=None, metavar='N', help='stop after N steps with a checkpoint')
-    p.add_argument('--print-config', action='store_true', help='print the resolved config and exit')
-    p.set_defaults(func=_cmd_distill, user_errors=USER_ERRORS)
 
 # %% ../../nbs/20_distiller.ipynb #ba0e980a
 def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:int=5, warmup:int=2, progress:bool=True)->dict:
