@@ -13,10 +13,14 @@ from .distill.core import kd_methods
 from .distill.recipes import distill_name
 from .evaluation import METRIC_NAMES
 from .table import run_table, run_config
+from .datademo import data_demo
+from .train import latest_checkpoint, load_checkpoint, save_checkpoint, build_detector, make_dataset
+from .data import collate
+from .show import draw_bev
 
 # %% auto #0
 __all__ = ['DEMO_TEACHER', 'DEMO_STUDENT', 'shipped_teacher', 'distill_config_name', 'demo', 'ship_teacher',
-           'show_demo_predictions', 'register_commands']
+           'show_demo_predictions']
 
 # %% ../nbs/29_demo.ipynb #18ef5f23
 DEMO_TEACHER = 'detr3d-toy-teacher_demo_toylearn'  # 2.6 M parameters, shipped trained (kd3d/weights)
@@ -48,7 +52,6 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
          progress:bool=True
         )->dict: # {'noise': rows of the data half, 'models': {row name: metrics, fps, params, checkpoint}}
     "Toy data -> picture -> devkit on noisy ground truth -> teacher, student (and distilled students) -> one table."
-    from kd3d.cli import data_demo
     t0 = time.time()
     root = Path(data_root) if data_root else kd3d_home() / 'data' / f'toy_nuscenes_{size}'
     out = Path(out) if out else kd3d_home() / 'runs' / f'demo_{size}'
@@ -80,7 +83,6 @@ def ship_teacher(run_dir, # a finished `kd3d train` run of a teacher config
                  dest=None # the file to write; None: kd3d/weights/<name>.pt in this source tree
                 )->Path:
     "Write the newest checkpoint of `run_dir` as a shipped teacher: half-precision weights, step, config, metrics."
-    from kd3d.train import latest_checkpoint, load_checkpoint, save_checkpoint
     run_dir = Path(run_dir)
     state = load_checkpoint(latest_checkpoint(run_dir))
     half = lambda v: v.half() if torch.is_floating_point(v) else v  # float32 -> float16 halves the file; ints stay
@@ -99,14 +101,11 @@ def show_demo_predictions(cfgs:dict, # {row name: config}
                           score_thresh:float=0.3):
     "Bird's-eye views of one val sample with each model's predictions."
     import matplotlib.pyplot as plt
-    from kd3d.train import build_detector, make_dataset, load_checkpoint, detector_state
-    from kd3d.data import collate
-    from kd3d.show import draw_bev
     fig, axes = plt.subplots(1, len(cfgs), figsize=(5 * len(cfgs), 5), squeeze=False)
     for ax, (name, cfg) in zip(axes[0], cfgs.items()):
         m = models[name]
         model = build_detector(cfg.model).eval()
-        model.load_state_dict(detector_state(load_checkpoint(m['checkpoint'])['model']))
+        model.load_state_dict(load_checkpoint(m['checkpoint'])['model'])
         sample = make_dataset(cfg.data, 'val')[index]
         batch = collate([sample])
         with torch.inference_mode(): p = model.predict(model(batch), batch)[0]
@@ -114,37 +113,3 @@ def show_demo_predictions(cfgs:dict, # {row name: config}
         draw_bev(ax, sample['gt_boxes'], sample['gt_labels'], p['boxes'][keep], p['labels'][keep])
         ax.set_title(f"{name}: mAP {m['mAP']:.3f}, {int(keep.sum())} boxes > {score_thresh}", fontsize=9)
     return fig
-
-# %% ../nbs/29_demo.ipynb #26a6ddd9
-def _cmd_demo(args)->int:
-    demo(args.data_root, args.size, args.out, args.seed, regenerate=args.regenerate, train=not args.no_train,
-         teacher=args.teacher, student=args.student, distill=args.distill, epochs=args.epochs, overrides=args.set,
-         retrain_teacher=args.retrain_teacher)
-    return 0
-
-def register_commands(sub # the subparsers of the `kd3d` parser
-                     ):
-    "Add `kd3d demo`."
-    from kd3d.train import USER_ERRORS
-    d = sub.add_parser('demo', help='toy nuScenes -> picture -> devkit on noisy ground truth -> teacher, student, distilled student: one table',
-                       description='The main job: generate (or reuse) the toy nuScenes, save a picture, score noisy ground truth '
-                                   'with the nuScenes devkit, then score the shipped teacher, train a student (and distil the student with '
-                                   '--distill METHOD) and print their devkit metrics, FPS and parameters. About 5 minutes on 2 CPU '
-                                   'cores without --distill; a stopped demo resumes.')
-    d.add_argument('--size', default='learn', choices=['learn', 'demo', 'tiny'], help="toy world (default: learn, what the demo's "
-                   "models learn; demo: the realistic world, harder; tiny: tests)")
-    d.add_argument('--data-root', default=None, help='toy nuScenes folder (default: ./data/toy_nuscenes_<size>)')
-    d.add_argument('--out', default=None, help='output folder (default: ./runs/demo_<size>)')
-    d.add_argument('--seed', type=int, default=0)
-    d.add_argument('--regenerate', action='store_true', help='generate the toy data again')
-    d.add_argument('--no-train', action='store_true', help='only the data half: toy data, picture, noisy ground truth')
-    d.add_argument('--distill', nargs='*', default=[], metavar='METHOD', help='distil the student with these methods too, e.g. --distill mgd cwd '
-                   '(hinton, at, ofd, rkd, sp, vid, fbkd, defeat, fitnet, cwd, mgd)')
-    d.add_argument('--teacher', default=DEMO_TEACHER, help=f'teacher config (default {DEMO_TEACHER})')
-    d.add_argument('--student', default=DEMO_STUDENT, help=f'student config (default {DEMO_STUDENT})')
-    d.add_argument('--epochs', type=int, default=None, help="training epochs of every model the demo trains (default: the configs' "
-                   "own, 2 for the student); e.g. --epochs 6 for a longer demo (about 3x the training time)")
-    d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config the demo trains, e.g. --set train.lr=2e-3')
-    d.add_argument('--retrain-teacher', action='store_true', help='train the teacher too, even when kd3d ships it trained '
-                   '(kd3d/weights; about an hour on 2 CPU cores)')
-    d.set_defaults(func=_cmd_demo, user_errors=USER_ERRORS)

@@ -14,6 +14,7 @@ from .geometry import box_corners, encode_boxes, project_points
 from .models.bevformer import bev_pillars
 from .models.sampling import sample_multiview
 from .evaluation import evaluate
+from .toyworld import CLASS_SPECS
 
 # %% auto #0
 __all__ = ['gt_image_masks', 'pillar_lift', 'lift_hits', 'gt_bev_features', 'random_boxes', 'DecoderProbe', 'fit', 'score',
@@ -119,7 +120,6 @@ def random_boxes(num_samples:int, # B scenes
                  num_classes:int=len(CLASSES)
                 )->tuple: # gt_boxes (B lists of (M, 9)), gt_labels (B lists of (M,))
     "Random ground truth: toy-sized boxes of uniformly drawn classes at random places, headings and speeds."
-    from kd3d.toyworld import CLASS_SPECS
     lwh = torch.tensor([CLASS_SPECS[c][1] for c in CLASSES[:num_classes]])  # (K, 3) mean length, width, height
     boxes, labels = [], []
     for _ in range(num_samples):

@@ -21,7 +21,7 @@ from .geometry import transform_matrix, transform_boxes, yaw_to_quaternion, boxe
 # %% auto #0
 __all__ = ['SPLIT_VERSION', 'DEFAULT_ATTRIBUTE', 'METRIC_NAMES', 'check_split', 'load_nuscenes', 'split_sample_tokens',
            'reference_ego2global', 'default_attribute', 'results_to_submission', 'check_results_tokens', 'evaluate',
-           'format_metrics', 'ground_truth_results', 'perturb_results', 'benchmark']
+           'format_metrics', 'ground_truth_results', 'perturb_results', 'proc_status_kb', 'reset_peak_rss', 'benchmark']
 
 # %% ../nbs/04_evaluation.ipynb #126ce523
 SPLIT_VERSION = {'train': 'trainval', 'val': 'trainval', 'train_detect': 'trainval', 'train_track': 'trainval',
@@ -290,7 +290,7 @@ def _batch_size(batch)->int:
         batch = list(batch.values())
     return next((v.shape[0] for v in batch if isinstance(v, Tensor) and v.ndim), 1)
 
-def _proc_status_kb(key:str)->int|None:
+def proc_status_kb(key:str)->int|None:
     "A memory line (`VmRSS`, `VmHWM`) of /proc/self/status in kB, or None off Linux."
     try:
         with open('/proc/self/status') as f:
@@ -299,7 +299,7 @@ def _proc_status_kb(key:str)->int|None:
     except OSError: pass
     return None
 
-def _reset_peak_rss()->bool:
+def reset_peak_rss()->bool:
     "Reset the process's peak resident memory (Linux >= 4.0); False where not allowed."
     try:
         with open('/proc/self/clear_refs', 'w') as f: f.write('5')
@@ -327,13 +327,13 @@ def benchmark(model:nn.Module, # the detector; moved to `device` and put in eval
         for _ in range(n_warmup): model(batch)
         sync()
         if cuda: torch.cuda.reset_peak_memory_stats(device)
-        else: rss_before, exact, maxrss_before = _proc_status_kb('VmRSS'), _reset_peak_rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        else: rss_before, exact, maxrss_before = proc_status_kb('VmRSS'), reset_peak_rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for _ in range(n_iters):
             t0 = time.perf_counter(); model(batch); sync(); times.append(time.perf_counter() - t0)
     model.train(was_training)
     if cuda: peak, kind = torch.cuda.max_memory_allocated(device) / 2**20, 'cuda max_memory_allocated'
     else:
-        hwm = _proc_status_kb('VmHWM') if exact else None
+        hwm = proc_status_kb('VmHWM') if exact else None
         if hwm is not None and rss_before is not None:
             peak, kind = (hwm - rss_before) / 1024, 'cpu peak RSS growth (VmHWM reset before timing)'
         else:  # lifetime peak: grows only when this forward beats every earlier one

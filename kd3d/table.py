@@ -10,16 +10,20 @@ import torch
 from .core import kd3d_home
 from .config import ExperimentConfig, ConfigError, load_config, flatten_config, list_configs
 from .distill.recipes import load_any_config, list_distill_configs
-from .train import _BOOKKEEPING
+from .train import (BOOKKEEPING_KEYS, train, run_dir, latest_checkpoint, evaluate_checkpoint, save_checkpoint, load_checkpoint,
+                        checkpoint_path, build_detector, make_dataset, ensure_data, resolve_path)
+from .distill.core import distill
+from .data import collate
+from .evaluation import benchmark
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table', 'resolve_configs',
-           'method_row_name', 'run_table', 'register_commands']
+           'method_row_name', 'run_table']
 
 # %% ../nbs/28_table.ipynb #eb83c177
 # chapter 18's bookkeeping keys (what a resumed run may change), less the evaluation classes (they change the
 # metrics a finished run reports), plus where a teacher cache lives
-_NOT_RECIPE = (_BOOKKEEPING - {'train.eval_classes'}) | {'distill.cache_dir'}
+_NOT_RECIPE = (BOOKKEEPING_KEYS - {'train.eval_classes'}) | {'distill.cache_dir'}
 
 def recipe_hash(cfg:ExperimentConfig # a resolved config
                )->str: # 8 hex digits
@@ -45,7 +49,6 @@ def train_run(cfg:ExperimentConfig, # from `run_config`
               pretrained=None # a checkpoint of this very recipe (e.g. a shipped teacher): scored, not trained
              )->dict: # the devkit metrics of the final model, and 'checkpoint'
     "Train (or distil) `cfg` to the end, resuming a killed run, or reuse the finished run (or a pretrained checkpoint)."
-    from kd3d.train import train, run_dir, latest_checkpoint, evaluate_checkpoint, save_checkpoint, load_checkpoint, checkpoint_path
     out = run_dir(cfg)
     done, last = out / 'metrics.json', latest_checkpoint(out)
     if done.exists() and last is not None:
@@ -59,7 +62,6 @@ def train_run(cfg:ExperimentConfig, # from `run_config`
         done.write_text(json.dumps(metrics, indent=1))
         return {**metrics, 'checkpoint': str(last)}
     if hasattr(cfg, 'distill'):
-        from kd3d.distill.core import distill
         r = distill(cfg, resume=True, progress=progress)
     else: r = train(cfg, resume=True, progress=progress)
     metrics = r['metrics']
@@ -73,9 +75,6 @@ def speed_and_size(cfg:ExperimentConfig, # the run's config (its `model` is what
                    iters:int=10 # timed forwards (after 3 untimed)
                   )->dict: # fps, latency_ms, params
     "FPS of a batch-1 forward on a val sample and the parameter count of the config's detector (random weights: speed does not depend on them)."
-    from kd3d.train import build_detector, make_dataset
-    from kd3d.data import collate
-    from kd3d.evaluation import benchmark
     model = build_detector(cfg.model)
     batch = collate([make_dataset(cfg.data, 'val')[0]])
     device = 'cuda' if torch.cuda.is_available() and cfg.train.accelerator in ('auto', 'cuda', 'gpu') else 'cpu'
@@ -127,7 +126,6 @@ def run_table(teacher:str, # the teacher's config
               teacher_overrides=None # the teacher's overrides; None: `overrides` (a pretrained teacher keeps its own recipe: [])
              )->dict: # {'rows': {row: [per-seed results]}, 'configs': {row: [per-seed configs]}, 'table': markdown, 'csv': path}
     "Train a teacher, a student and the student with each distillation config; one devkit table."
-    from kd3d.train import ensure_data, resolve_path
     t0 = time.time()
     names = resolve_configs(configs)
     out = Path(out) if out else kd3d_home() / 'runs' / 'table'
@@ -181,26 +179,3 @@ def run_table(teacher:str, # the teacher's config
     if progress:
         print('\n' + table + f"\n\n{seeds} seed(s); devkit metrics on the val split; runs in {out} ({(time.time() - t0) / 60:.1f} min)", flush=True)
     return dict(rows=rows, configs=cfgs, table=table, csv=csv_path)
-
-# %% ../nbs/28_table.ipynb #8fd87c9b
-def _cmd_table(args)->int:
-    run_table(args.teacher, args.student, args.configs, seeds=args.seeds, data_root=args.data_root, out=args.out, overrides=args.set,
-              teacher_pretrained=args.teacher_checkpoint, teacher_overrides=[] if args.teacher_checkpoint else None)
-    return 0
-
-def register_commands(sub):
-    "Add `kd3d table`."
-    from kd3d.train import USER_ERRORS
-    p = sub.add_parser('table', help='teacher, student and student + each distillation method: one devkit table over seeds',
-                       description="Train a teacher, a student and the student with each distillation config; write runs.csv and "
-                                   "table.md (Structured KD's Table 2 layout, mean ± std over seeds). Finished runs are reused.")
-    p.add_argument('--teacher', required=True, help='the teacher config')
-    p.add_argument('--student', required=True, help='the student config')
-    p.add_argument('--configs', nargs='*', default=[], help="distillation configs, names or patterns, e.g. '*_from_bevformer-toy-teacher_demo_toynuscenes'")
-    p.add_argument('--seeds', type=int, default=1, help='seeds of the student and of each method (default 1)')
-    p.add_argument('--data-root', default=None, help="the data (default: the student config's data.data_root)")
-    p.add_argument('--out', default=None, help='runs, runs.csv and table.md (default: ./runs/table)')
-    p.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config, e.g. --set train.epochs=2')
-    p.add_argument('--teacher-checkpoint', default=None, help="a trained checkpoint of the teacher's recipe (e.g. kd3d/weights/"
-                   "detr3d-toy-teacher_demo_toylearn.pt): scored instead of training the teacher; --set then applies to the students only")
-    p.set_defaults(func=_cmd_table, user_errors=USER_ERRORS)

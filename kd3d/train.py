@@ -15,24 +15,25 @@ from .core import kd3d_home, seed_everything
 from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, ConfigError, load_config, save_config,
                          flatten_config, config_from_flat, config_diff)
 from .data import NuScenesDataset, collate
+from .toyworld import make_toy_nuscenes
+from .evaluation import evaluate, load_nuscenes, format_metrics, benchmark, proc_status_kb, reset_peak_rss
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'USER_ERRORS', 'model_module', 'detector_config', 'build_detector', 'launch_env',
+__all__ = ['CHECKPOINT_FORMAT', 'BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'launch_env',
            'resolve_precision', 'make_fabric', 'Recipe', 'plan_recipe', 'lr_factor', 'param_groups', 'describe_groups',
-           'EpochSampler', 'SeededSamples', 'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'as_trainee',
-           'total_loss', 'accumulate_gradients', 'optimizer_step', 'CheckpointError', 'rng_state', 'set_rng_state',
-           'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state', 'detector_state',
-           'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunLog', 'read_log',
-           'detector_of', 'predict_dataset', 'evaluate_model', 'run_dir', 'train', 'evaluate_checkpoint',
-           'time_training_steps', 'bench', 'format_bench', 'register_commands']
+           'EpochSampler', 'SeededSamples', 'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla',
+           'as_trainee', 'detector_prefix', 'total_loss', 'accumulate_gradients', 'optimizer_step', 'CheckpointError',
+           'rng_state', 'set_rng_state', 'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state',
+           'trainee_state', 'load_trainee_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint',
+           'prune_checkpoints', 'RunLog', 'read_log', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
+           'train', 'evaluate_checkpoint', 'time_training_steps', 'bench', 'format_bench']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
     "The modules of `kd3d.models` (empty when the package is not there yet)."
-    import pkgutil
-    try: import kd3d.models as m
-    except ImportError: return []
-    return sorted(i.name for i in pkgutil.iter_modules(m.__path__) if not i.name.startswith('_') and i.name not in ('backbone', 'sampling', 'head'))
+    import kd3d  # the package's folder; the detector modules are listed, not imported (they come in later chapters)
+    folder = Path(kd3d.__file__).parent / 'models'
+    return sorted(p.stem for p in folder.glob('*.py') if not p.stem.startswith('_') and p.stem not in ('backbone', 'sampling', 'head'))
 
 def model_module(name:str # 'detr3d' -> kd3d.models.detr3d; a dotted name is a module path
                 ):
@@ -230,7 +231,6 @@ def ensure_data(d:DataConfig, # cfg.data
     "The data root, after generating the toy nuScenes there if `data.make_toy` asks for it and it is missing."
     root = resolve_path(d.data_root)
     if d.make_toy and not (root / d.version / 'sample.json').exists():
-        from kd3d.toyworld import make_toy_nuscenes
         if progress: print(f"data.make_toy={d.make_toy!r}: generating the toy nuScenes in {root} (once)")
         make_toy_nuscenes(root, size=d.make_toy, progress=progress)
     return root
@@ -250,9 +250,8 @@ def make_dataset(d:DataConfig, # cfg.data
                            progress=progress)
 
 # %% ../nbs/18_train.ipynb #2e9a549d
-class _Trainee(nn.Module):
-    "A detector whose forward returns `(taps, losses)`: its forward, then its loss, in one call."
-    forward_returns_losses = True
+class Vanilla(nn.Module):
+    "A detector trained on its own, in the loop's protocol: forward -> (taps, losses); `.detector` predicts."
     def __init__(self, detector:nn.Module):
         super().__init__()
         self.detector = detector
@@ -261,8 +260,12 @@ class _Trainee(nn.Module):
         return taps, self.detector.loss(taps, batch)
 
 def as_trainee(model:nn.Module)->nn.Module:
-    "The module to train: `model` itself if its forward returns `(taps, losses)`, else a `_Trainee` around it."
-    return model if getattr(model, 'forward_returns_losses', False) else _Trainee(model)
+    "The module to train: `model` if it follows the protocol (it has a `.detector`), else `Vanilla(model)` around a detector."
+    return model if isinstance(getattr(model, 'detector', None), nn.Module) else Vanilla(model)
+
+def detector_prefix(trainee:nn.Module)->str:
+    "Where the detector's weights sit in the trainee's state dict: 'detector.' in a `Vanilla`, 'student.' in a distiller."
+    return next(n for n, m in trainee.named_modules() if m is trainee.detector) + '.'
 
 def total_loss(losses:dict)->Tensor:
     "The sum of the terms whose name starts with 'loss'."
@@ -298,7 +301,7 @@ def optimizer_step(fabric, trainee, optimizer, # the Fabric, the model and its o
     return norm
 
 # %% ../nbs/18_train.ipynb #c0a26ba8
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2  # 2: 'model' holds the detector alone, 'trainee' the rest of the trainee (format 1: the trainee's whole state)
 
 class CheckpointError(ValueError):
     "A checkpoint that cannot be used, with the reason and the fix."
@@ -355,6 +358,10 @@ def load_checkpoint(path # a checkpoint written by `save_checkpoint`
                               "or not a kd3d checkpoint. Use another one (each run keeps the newest train.keep_ckpts)") from None
     if not isinstance(state, dict) or 'model' not in state:
         raise CheckpointError(f"checkpoint {path} holds no 'model' state dict (keys: {sorted(state)[:10] if isinstance(state, dict) else type(state).__name__})")
+    m = state['model']
+    if state.get('format', 1) < 2 and m and all(k.startswith(('student.', 'terms.')) for k in m):  # a format-1 distilled run
+        state['model'] = {k[len('student.'):]: v for k, v in m.items() if k.startswith('student.')}
+        state['trainee'] = {k: v for k, v in m.items() if k.startswith('terms.')}
     return state
 
 def load_model_state(model:nn.Module, # the model to fill
@@ -376,12 +383,17 @@ def load_model_state(model:nn.Module, # the model to fill
                               f"and preset, or the config it was trained with (saved beside it as config.yaml).")
     model.load_state_dict(state_dict)
 
-def detector_state(state_dict:dict # a checkpoint's 'model'
-                  )->dict: # the detector's weights
-    "The detector's weights of a checkpoint: a distilled run's checkpoint (chapter 20) holds them under 'student.'."
-    if state_dict and all(k.startswith(('student.', 'terms.')) for k in state_dict):
-        return {k[len('student.'):]: v for k, v in state_dict.items() if k.startswith('student.')}
-    return state_dict
+def trainee_state(trainee:nn.Module)->dict: # {'model': the detector's weights, 'trainee': the rest (adapters of a distiller)}
+    "What a checkpoint stores of the trainee: its detector alone under 'model', so that any detector loads it."
+    p, sd = detector_prefix(trainee), trainee.state_dict()
+    return dict(model={k[len(p):]: v for k, v in sd.items() if k.startswith(p)},
+                trainee={k: v for k, v in sd.items() if not k.startswith(p)})
+
+def load_trainee_state(trainee:nn.Module, state:dict, source:str='the checkpoint'):
+    "Fill the trainee from a checkpoint's 'model' and 'trainee' (strict, with `load_model_state`'s messages)."
+    load_model_state(trainee.detector, state['model'], source, state.get('config'))  # the detector first: its own key names
+    p = detector_prefix(trainee)
+    load_model_state(trainee, {**{p + k: v for k, v in state['model'].items()}, **state.get('trainee', {})}, source, state.get('config'))
 
 # %% ../nbs/18_train.ipynb #717252e6
 def checkpoint_path(out_dir, step:int)->Path: return Path(out_dir) / 'checkpoints' / f'step_{step:07d}.pt'
@@ -432,18 +444,13 @@ def read_log(out_dir)->list:
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
 # %% ../nbs/18_train.ipynb #606d1c42
-def _gather(fabric, obj)->list:
+def gather_objects(fabric, obj)->list:
     "`obj` of every process, in rank order (a list of one without DDP)."
     if fabric.world_size == 1: return [obj]
     import torch.distributed as dist
     out = [None] * fabric.world_size
     dist.all_gather_object(out, obj)
     return out
-
-def detector_of(model:nn.Module)->nn.Module:
-    "The detector that predicts: the model itself, the detector inside a `_Trainee`, or a distiller's `student`."
-    if isinstance(model, _Trainee): return model.detector
-    return getattr(model, 'student', model) if getattr(model, 'forward_returns_losses', False) else model
 
 def predict_dataset(fabric, detector:nn.Module, dataset, batch_size:int=1, num_workers:int=0, seed:int=0,
                     progress:bool=True)->dict:
@@ -460,7 +467,7 @@ def predict_dataset(fabric, detector:nn.Module, dataset, batch_size:int=1, num_w
             for token, p in zip(batch['sample_token'], detector.predict(detector(b), b)):
                 results[token] = {k: v.detach().float().cpu() if isinstance(v, Tensor) else v for k, v in p.items()}
     detector.train(was)
-    return {k: v for part in _gather(fabric, results) for k, v in part.items()}
+    return {k: v for part in gather_objects(fabric, results) for k, v in part.items()}
 
 def evaluate_model(fabric, detector:nn.Module, # the Fabric, the detector (unwrapped)
                    cfg:ExperimentConfig, # data, batch size, eval classes
@@ -470,7 +477,6 @@ def evaluate_model(fabric, detector:nn.Module, # the Fabric, the detector (unwra
                    progress:bool=True
                   )->dict|None: # the metrics of `kd3d.evaluation.evaluate` on process 0, None on the others
     "Predict the val split and score it with the nuScenes devkit."
-    from kd3d.evaluation import evaluate
     dataset = dataset if dataset is not None else make_dataset(cfg.data, 'val')
     with preserve_rng():
         results = predict_dataset(fabric, detector, dataset, cfg.train.batch_size, cfg.train.num_workers, cfg.train.seed, progress)
@@ -482,7 +488,7 @@ def evaluate_model(fabric, detector:nn.Module, # the Fabric, the detector (unwra
     return metrics
 
 # %% ../nbs/18_train.ipynb #cce6673c
-_BOOKKEEPING = {'name', 'train.out_dir', 'train.num_workers', 'train.log_interval', 'train.ckpt_interval', 'train.keep_ckpts',
+BOOKKEEPING_KEYS = {'name', 'train.out_dir', 'train.num_workers', 'train.log_interval', 'train.ckpt_interval', 'train.keep_ckpts',
                 'train.eval_interval', 'train.eval_classes', 'data.data_root', 'data.infos_path', 'data.make_toy'}
 
 def run_dir(cfg:ExperimentConfig)->Path:
@@ -526,22 +532,22 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
     recipe = plan_recipe(t, fabric.world_size, len(train_ds), device_word)
     # -- model, optimizer, schedule
     seed_everything(t.seed)
-    model = model if model is not None else build_detector(cfg.model)
+    model = as_trainee(model if model is not None else build_detector(cfg.model))  # the protocol: forward -> (taps, losses), .detector
     groups = param_groups(model, recipe.lr, t.weight_decay, t.lr_mult)
     optimizer = torch.optim.AdamW(groups, lr=recipe.lr, weight_decay=t.weight_decay)
-    trainee, optimizer = fabric.setup(as_trainee(model), optimizer)
+    trainee, optimizer = fabric.setup(model, optimizer)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, partial(
         lr_factor, total_steps=recipe.total_steps, warmup_steps=recipe.warmup_steps, warmup_ratio=t.warmup_ratio,
         min_lr_ratio=t.min_lr_ratio, schedule=t.schedule))
     step, rng = 0, None
     if ckpt_path is not None:
         state = load_checkpoint(ckpt_path)
-        load_model_state(model, state['model'], str(ckpt_path), state.get('config'))
+        load_trainee_state(model, state, str(ckpt_path))
         optimizer.load_state_dict(state['optimizer']); scheduler.load_state_dict(state['scheduler'])
         step = int(state['step'])
         rngs = state['rng']
         rng = rngs[fabric.global_rank] if len(rngs) == fabric.world_size else None
-        changed = {k: v for k, v in config_diff(config_from_flat(state['config'], type(cfg), str(ckpt_path)), cfg).items() if k not in _BOOKKEEPING}
+        changed = {k: v for k, v in config_diff(config_from_flat(state['config'], type(cfg), str(ckpt_path)), cfg).items() if k not in BOOKKEEPING_KEYS}
         if changed: say(f"warning: the config differs from the checkpoint's in {changed}: the resumed run is not the original recipe")
         if rng is None: say(f"warning: the checkpoint was written by {len(rngs)} processes, this run has {fabric.world_size}: "
                             "the random streams (and the data split over processes) differ from an uninterrupted run")
@@ -552,7 +558,7 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
     log = RunLog(out, enabled=rank0)
     log.truncate_after(step)
     say(recipe.summary)
-    say(f"model {type(model).__name__}: {sum(p.numel() for p in model.parameters()):,} parameters; " + describe_groups(groups))
+    say(f"model {type(model.detector).__name__} ({type(model).__name__}): {sum(p.numel() for p in model.parameters()):,} parameters; " + describe_groups(groups))
     say(f"{fabric.world_size} process(es) on {fabric.device.type}, precision {resolve_precision(t.precision, t.accelerator)}; run folder {out}")
     if log.note: say(log.note)
     if rng is not None: set_rng_state(rng)
@@ -593,18 +599,17 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
             stopping = stop_after is not None and this_call >= stop_after and step < total
             if _due(step, t.eval_interval, spe, total, ckpt=False):
                 if rank0 and nusc is None:
-                    from kd3d.evaluation import load_nuscenes
                     nusc = load_nuscenes(resolve_path(cfg.data.data_root), cfg.data.version)
                 if val_ds is None: val_ds = make_dataset(cfg.data, 'val')
-                metrics = evaluate_model(fabric, detector_of(model), cfg, val_ds,
+                metrics = evaluate_model(fabric, model.detector, cfg, val_ds,
                                          out / 'eval' / f'step_{step:07d}', nusc, progress)
                 if rank0:
                     log.write(dict(step=step, **{f'eval/{k}': v for k, v in metrics.items() if k != 'per_class'}))
                     say(f"\nstep {step}: mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}")
             if _due(step, t.ckpt_interval, spe, total, ckpt=True) or stopping:
                 state = dict(format=CHECKPOINT_FORMAT, kd3d_version=_version(), step=step, epoch=step / spe,
-                             model=model.state_dict(), optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                             rng=_gather(fabric, rng_state()), config=flatten_config(cfg), world_size=fabric.world_size,
+                             **trainee_state(model), optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
+                             rng=gather_objects(fabric, rng_state()), config=flatten_config(cfg), world_size=fabric.world_size,
                              recipe=dataclasses.asdict(recipe))
                 last_ckpt = checkpoint_path(out, step)
                 if rank0:
@@ -634,7 +639,7 @@ def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
     fabric = make_fabric(cfg.train)
     state = load_checkpoint(checkpoint)
     model = model if model is not None else build_detector(cfg.model)
-    load_model_state(model, detector_state(state['model']), str(checkpoint), state.get('config'))
+    load_model_state(model, state['model'], str(checkpoint), state.get('config'))
     model.to(fabric.device)  # predictions use the plain module: no DDP wrapper is needed without gradients
     checkpoint = Path(checkpoint)
     out_dir = Path(out_dir) if out_dir else checkpoint.parent.parent / f'eval_{checkpoint.stem}'
@@ -642,20 +647,18 @@ def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
     fabric.barrier()
     metrics = evaluate_model(fabric, model, cfg, out_dir=out_dir, progress=progress)
     if metrics is not None:
-        from kd3d.evaluation import format_metrics
         (out_dir / 'metrics.json').write_text(json.dumps(metrics, indent=1))
         if progress: print(format_metrics({f"{cfg.name} @ step {state.get('step', '?')}": metrics}) + f"\n(devkit outputs in {out_dir})")
     return metrics
 
 def _memory_meter(device):
     "Start measuring peak memory; the returned function gives (MB since now, what was measured)."
-    from kd3d.evaluation import _proc_status_kb, _reset_peak_rss
     if device.type == 'cuda':
         torch.cuda.reset_peak_memory_stats(device)
         return lambda: (torch.cuda.max_memory_allocated(device) / 2**20, 'cuda max_memory_allocated')
-    base, exact = _proc_status_kb('VmRSS'), _reset_peak_rss()
+    base, exact = proc_status_kb('VmRSS'), reset_peak_rss()
     def read():
-        hwm = _proc_status_kb('VmHWM')
+        hwm = proc_status_kb('VmHWM')
         if hwm is None or base is None: return float('nan'), 'unknown on this OS'
         return max(0.0, (hwm - base) / 1024), 'cpu peak RSS growth' + ('' if exact else ' (lifetime peak: an upper bound)')
     return read
@@ -687,7 +690,6 @@ def bench(cfg:ExperimentConfig, # the config (model, data, batch size, precision
           loader_batches:int=8, # batches drawn from the data loader
           progress:bool=True)->dict:
     "Forward latency, training step time, samples/s, data loader throughput against the model step, parameters, peak memory."
-    from kd3d.evaluation import benchmark
     fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))
     t = cfg.train
     sync = (lambda: torch.cuda.synchronize(fabric.device)) if fabric.device.type == 'cuda' else (lambda: None)
@@ -731,62 +733,3 @@ def format_bench(r:dict)->str:
         f"  training step        {r['train_step_ms']:9.1f} ms   {r['train_samples_per_s']:8.2f} samples/s   peak {r['train_peak_memory_mb']:.0f} MB ({r['memory_kind']})",
         f"  data loader ({r['num_workers']} workers)                {r['loader_samples_per_s']:8.2f} samples/s",
         f"  ratios: loader / training = {r['loader_over_train']:.2f} ({verdict}); forward / training step = {r['forward_share_of_step']:.2f}"])
-
-# %% ../nbs/18_train.ipynb #69ae8780
-USER_ERRORS = (ConfigError, CheckpointError, FileNotFoundError)  # printed as one line by `kd3d`, without a traceback
-
-def _config_args(p):
-    p.add_argument('--config', required=True, help='a config name (see kd3d/configs/) or a path to a YAML file')
-    p.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides, e.g. train.lr=1e-3 data.aug.flip=true')
-
-def _cmd_train(args)->int:
-    cfg = load_config(args.config, args.overrides)
-    if args.print_config:
-        from kd3d.config import config_to_yaml
-        print(config_to_yaml(cfg), end=''); return 0
-    train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after)
-    return 0
-
-def _cmd_eval(args)->int:
-    from kd3d.distill.recipes import load_any_config  # chapter 22: plain, distillation file, or composed by name
-    cfg = load_any_config(args.config, args.overrides)
-    evaluate_checkpoint(cfg, args.checkpoint, out_dir=args.out)  # a distilled run: its student
-    return 0
-
-def _cmd_bench(args)->int:
-    from kd3d.distill.recipes import load_any_config  # chapter 22
-    cfg = load_any_config(args.config, args.overrides)
-    if hasattr(cfg, 'distill'):  # a distillation: the student step against the distillation step (chapter 20)
-        from kd3d.distill.core import bench_distill, format_bench_distill
-        r = bench_distill(cfg, steps=args.steps, warmup=args.warmup)
-        print(format_bench_distill(r))
-    else:
-        r = bench(load_config(args.config, args.overrides), steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches)
-        print(format_bench(r))
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True); Path(args.out).write_text(json.dumps(r, indent=1))
-    return 0
-
-def register_commands(sub # the subparsers of the `kd3d` parser
-                     ):
-    "Add `kd3d train`, `kd3d eval` and `kd3d bench`."
-    p = sub.add_parser('train', help='train a detector as a config says (Fabric; DDP under torchrun)',
-                       description='Train a detector. Multi-GPU: torchrun --nproc_per_node=N --no-python kd3d train --config NAME')
-    _config_args(p)
-    p.add_argument('--resume', nargs='?', const=True, default=None, metavar='CHECKPOINT',
-                   help='continue the run in train.out_dir from its newest checkpoint (or from CHECKPOINT)')
-    p.add_argument('--stop-after', type=int, default=None, metavar='N', help='stop after N steps with a checkpoint (time-limited jobs)')
-    p.add_argument('--print-config', action='store_true', help='print the resolved config and exit')
-    p.set_defaults(func=_cmd_train, user_errors=USER_ERRORS)
-    p = sub.add_parser('eval', help="score a checkpoint on the config's val split with the nuScenes devkit")
-    _config_args(p)
-    p.add_argument('--checkpoint', required=True, help='a checkpoint file (runs/<name>/checkpoints/step_*.pt)')
-    p.add_argument('--out', default=None, help='devkit output folder (default: beside the checkpoints)')
-    p.set_defaults(func=_cmd_eval, user_errors=USER_ERRORS)
-    p = sub.add_parser('bench', help='forward latency, training step time, loader throughput, parameters, memory')
-    _config_args(p)
-    p.add_argument('--steps', type=int, default=5, help='timed steps (default 5)')
-    p.add_argument('--warmup', type=int, default=2, help='untimed steps first (default 2)')
-    p.add_argument('--loader-batches', type=int, default=8, help='batches drawn to time the loader (default 8)')
-    p.add_argument('--out', default=None, help='also write the numbers to this JSON file')
-    p.set_defaults(func=_cmd_bench, user_errors=USER_ERRORS)

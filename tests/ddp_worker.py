@@ -23,10 +23,10 @@ def one_step(fabric, ds, batch_size, accumulate):
     losses = T.accumulate_gradients(fabric, trainee, micro)
     grads = {n: p.grad.detach().clone() for n, p in det.named_parameters()}
     norm = T.optimizer_step(fabric, trainee, opt, grad_clip=35.0)
-    return dict(grads=T._gather(fabric, grads), norm=norm,
+    return dict(grads=T.gather_objects(fabric, grads), norm=norm,
                 losses={k: fabric.all_reduce(v, reduce_op='mean').item() for k, v in losses.items()},
-                tokens=T._gather(fabric, [t for b in micro for t in b['sample_token']]),
-                weights=T._gather(fabric, {k: v.detach().clone() for k, v in det.state_dict().items()}))
+                tokens=T.gather_objects(fabric, [t for b in micro for t in b['sample_token']]),
+                weights=T.gather_objects(fabric, {k: v.detach().clone() for k, v in det.state_dict().items()}))
 
 
 def main(data_root, out, devices, *setups):

@@ -53,11 +53,11 @@ def test_distill_two_processes_and_resume(toy_tiny, teacher_ckpt, tmp_path):
     assert all(r['loss_kd_mgd_bev'] > 0 and r['loss_kd_hinton_cls'] >= 0 for r in steps)
     state = torch.load(out / 'checkpoints' / 'step_0000004.pt', weights_only=True)
     assert state['world_size'] == 2 and len(state['rng']) == 2
-    prefixes = {k.split('.')[0] for k in state['model']}
-    assert prefixes == {'student', 'terms'}  # the teacher is not in the student's checkpoint
+    assert {k.split('.')[0] for k in state['trainee']} == {'terms'}  # the adapters; the teacher is not in the checkpoint
     teacher_keys = torch.load(teacher_ckpt, weights_only=True)['model']
-    assert state['model']['terms.mgd_bev.loss.generator.0.weight'].shape[0] == 128  # the generator reconstructs 128 teacher channels
-    assert 'student.bev_embedding.weight' in state['model'] and state['model']['student.bev_embedding.weight'].shape[1] == 64
+    assert state['trainee']['terms.mgd_bev.loss.generator.0.weight'].shape[0] == 128  # the generator reconstructs 128 teacher channels
+    assert not any(k.startswith(('student.', 'terms.', 'detector.')) for k in state['model'])  # 'model': the student alone, as a detector saves it
+    assert state['model']['bev_embedding.weight'].shape[1] == 64
     assert teacher_keys['bev_embedding.weight'].shape[1] == 128
     p = kd3d('eval', '--config', cfg, '--checkpoint', out / 'checkpoints' / 'step_0000004.pt', 'train.devices=1')
     assert 'mAP' in p.stdout

@@ -10,10 +10,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from ..core import kd3d_home
+from ..core import kd3d_home, seed_everything
 from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config
 from ..geometry import box_corners
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
+from ..train import (resolve_path, latest_checkpoint, build_detector, load_checkpoint, load_model_state, train, run_dir,
+                        evaluate_checkpoint, RunLog, ensure_data, make_fabric, make_dataset, make_loader, time_training_steps)
 
 # %% auto #0
 __all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'tap_channels', 'select_tap',
@@ -355,7 +357,6 @@ def check_cache_config(cfg)->None:
 # %% ../../nbs/20_distiller.ipynb #22b01373
 class Distiller(nn.Module):
     "A frozen teacher, a student, and named distillation terms; forward -> (student taps, {'loss_det_*', 'loss_kd_*'})."
-    forward_returns_losses = True
     def __init__(self, student:nn.Module, teacher:nn.Module,
                  losses:dict, # {name: KDTermSpec or dict of its fields}
                  inherit=(), # teacher tensor names copied into the student and frozen (`inherit_weights`)
@@ -380,6 +381,8 @@ class Distiller(nn.Module):
 
     @property
     def teacher(self)->nn.Module: return self._teacher
+    @property
+    def detector(self)->nn.Module: return self.student  # the training loop's protocol (chapter 18): what is evaluated and saved
 
     def _apply(self, fn, *args, **kwargs):
         super()._apply(fn, *args, **kwargs)
@@ -474,7 +477,6 @@ def load_distill_config(name_or_path, overrides=(), flat:dict|None=None)->Distil
 def resolve_teacher_checkpoint(path # a checkpoint file, or a run folder (its newest checkpoint); relative: under $KD3D_HOME
                               )->Path:
     "The teacher's checkpoint file."
-    from kd3d.train import resolve_path, latest_checkpoint
     p = resolve_path(path)
     if p.is_dir():
         ck = latest_checkpoint(p)
@@ -489,14 +491,13 @@ def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None,
                     cache_root=None # where teacher caches go when distill.cache_dir is empty; None: $KD3D_HOME/cache/teacher
                    )->Distiller:
     "The Distiller of a config: student, teacher with its checkpoint, terms, inheriting, cache."
-    from kd3d.train import build_detector, load_checkpoint, load_model_state, detector_state, resolve_path
     ck = teacher_checkpoint or cfg.distill.teacher_checkpoint
     if not ck: raise ConfigError("distill.teacher_checkpoint is empty: train the teacher first (kd3d train --config <teacher config>) "
                                  "and pass its checkpoint with --teacher-checkpoint PATH or distill.teacher_checkpoint=PATH")
     ck = resolve_teacher_checkpoint(ck)
     student, teacher = build_detector(cfg.model), build_detector(cfg.teacher)
     state = load_checkpoint(ck)
-    load_model_state(teacher, detector_state(state['model']), f"teacher checkpoint {ck}", state.get('config'))
+    load_model_state(teacher, state['model'], f"teacher checkpoint {ck}", state.get('config'))
     specs = term_specs(cfg.distill.losses)
     dtype = torch.bfloat16 if cfg.distill.teacher_precision == 'bf16' else None
     d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, det_weight=cfg.distill.det_weight)
@@ -520,8 +521,6 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
             evaluate_teacher:bool=True # score the teacher once (cached in the run folder)
            )->dict: # the result of `kd3d.train.train`, plus 'teacher_metrics'
     "Distil as `cfg` says: teacher metrics once, then chapter 18's training loop on the Distiller."
-    from kd3d.train import train, run_dir, evaluate_checkpoint, RunLog, ensure_data
-    from kd3d.core import seed_everything
     out = run_dir(cfg)
     ck = str(resolve_teacher_checkpoint(teacher_checkpoint or cfg.distill.teacher_checkpoint)) if (teacher_checkpoint or cfg.distill.teacher_checkpoint) else ''
     if ck: cfg.distill.teacher_checkpoint = ck
@@ -559,8 +558,6 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
 def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:int=5, warmup:int=2, progress:bool=True)->dict:
     "Training step time and peak memory: student alone, distillation, distillation with a warm teacher cache."
     import tempfile as _tf
-    from kd3d.train import make_fabric, make_dataset, make_loader, ensure_data, build_detector, time_training_steps
-    from kd3d.core import seed_everything
     fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))
     ensure_data(cfg.data, progress)
     batch = fabric.to_device(next(iter(make_loader(make_dataset(cfg.data, 'train'), cfg.train.batch_size))))

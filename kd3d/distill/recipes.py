@@ -14,7 +14,7 @@ from .core import DistillExperimentConfig, kd_methods, load_distill_config
 # %% auto #0
 __all__ = ['PAIR_KEYS', 'pairs_dir', 'list_pairs', 'read_pair', 'pair_name', 'split_pair', 'distill_name', 'parse_distill_name',
            'method_terms', 'compose_distill', 'load_distill', 'list_distill_configs', 'load_any_config',
-           'is_distill_name', 'config_of_args', 'register_commands']
+           'is_distill_name']
 
 # %% ../../nbs/22_recipes.ipynb #9dcdc201
 PAIR_KEYS = ('student', 'teacher', 'config', 'weights')
@@ -113,40 +113,3 @@ def load_any_config(name_or_path, # a config name (plain or distillation, shippe
 def is_distill_name(name_or_path)->bool:
     "Whether a config is a distillation (composed by name, or a file with `teacher` / `distill` keys)."
     return parse_distill_name(name_or_path) is not None or is_distill_config(name_or_path)
-
-# %% ../../nbs/22_recipes.ipynb #5b7341e1
-def config_of_args(args)->ExperimentConfig:
-    "The config `kd3d distill` was given: `--config`, or `--method`, `--student` and `--teacher`."
-    parts = (args.method, args.student, args.teacher)
-    if args.config and any(parts): raise ConfigError("give either --config or --method/--student/--teacher, not both")
-    if args.config: return load_any_config(args.config, args.overrides)
-    if not all(parts): raise ConfigError("give --config NAME, or all of --method M --student CONFIG --teacher CONFIG "
-                                         f"(methods: {', '.join(sorted(kd_methods()))})")
-    return load_distill(*parts, args.overrides)
-
-def _cmd_distill(args)->int:
-    from kd3d.distill.core import distill
-    cfg = config_of_args(args)
-    if not isinstance(cfg, DistillExperimentConfig):
-        raise ConfigError(f"{args.config!r} is a plain training config (no teacher): run it with kd3d train, or name a distillation")
-    if args.print_config: print(config_to_yaml(cfg), end=''); return 0
-    distill(cfg, teacher_checkpoint=args.teacher_checkpoint, resume=args.resume if args.resume is not None else False,
-            stop_after=args.stop_after)
-    return 0
-
-# %% ../../nbs/22_recipes.ipynb #1a1a30f7
-def register_commands(sub):
-    "Add `kd3d distill`."
-    from kd3d.train import USER_ERRORS
-    p = sub.add_parser('distill', help='train a student with a frozen teacher and distillation terms',
-                       description='Distil as a config says (Fabric; DDP under torchrun --nproc_per_node=N --no-python kd3d distill ...).')
-    p.add_argument('--config', default=None, help='a distillation config: a name (<method>_<student>_from_<teacher>) or a YAML file')
-    p.add_argument('--method', default=None, help='a distillation method (with --student and --teacher), e.g. cwd')
-    p.add_argument('--student', default=None, metavar='CONFIG', help="the student's training config")
-    p.add_argument('--teacher', default=None, metavar='CONFIG', help="the teacher's training config (its run folder holds the checkpoint)")
-    p.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides, e.g. distill.losses.cwd_img.weight=5')
-    p.add_argument('--teacher-checkpoint', default=None, metavar='PATH', help='the teacher weights (default: distill.teacher_checkpoint)')
-    p.add_argument('--resume', nargs='?', const=True, default=None, metavar='CHECKPOINT', help='continue the run (newest checkpoint, or CHECKPOINT)')
-    p.add_argument('--stop-after', type=int, default=None, metavar='N', help='stop after N steps with a checkpoint')
-    p.add_argument('--print-config', action='store_true', help='print the resolved config and exit')
-    p.set_defaults(func=_cmd_distill, user_errors=USER_ERRORS)
