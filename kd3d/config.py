@@ -211,6 +211,9 @@ def set_config_value(cfg, # the root config (changed in place)
             raise _unknown(key, config_keys(type(cfg)), source)
         tp = _hints(type(obj))[part]
         if is_dataclass(getattr(obj, part)):
+            if not rest and isinstance(value, dict):  # a whole section as a mapping, e.g. backbone: {arch: resnet50}
+                for k, v in value.items(): set_config_value(cfg, f'{key}.{k}', v, source)
+                return
             if not rest: raise ConfigError(f"config key {key!r}{' (from ' + source + ')' if source else ''} is a section, not a "
                                            f"value: set its fields, e.g. {key}.{fields(getattr(obj, part))[0].name}=...")
             obj = getattr(obj, part); continue

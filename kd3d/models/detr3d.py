@@ -4,19 +4,19 @@
 
 # %% ../../nbs/13_detr3d.ipynb #ae39b3bc
 from __future__ import annotations
-import difflib, math
+import math
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 import torch
 from torch import nn, Tensor
 from ..core import CLASSES, CAMERAS
+from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
 from .sampling import sample_multiview, combine_views
 from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
 
 # %% auto #0
-__all__ = ['PRESETS', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D', 'config_from_flat',
-           'build_model']
+__all__ = ['PRESETS', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D', 'build_model']
 
 # %% ../../nbs/13_detr3d.ipynb #006457c2
 @dataclass
@@ -208,34 +208,7 @@ PRESETS = {
     'r50_paper': {'backbone.arch': 'resnet50'},
 }
 
-def _coerce(value, default):
-    "A YAML / command-line value in the type of the field's default (lists become tuples, ints floats)."
-    if isinstance(value, list) and (isinstance(default, tuple) or default is None): return tuple(value)
-    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool): return float(value)
-    return value
-
-def config_from_flat(flat:dict|None, # {field: value}, nested dataclass fields as 'backbone.arch' (or 'backbone': {...})
-                     base # the config whose fields are set (e.g. `DETR3DConfig()`)
-                    ):
-    "A copy of dataclass `base` with the fields of `flat` set; unknown keys raise one error with the closest names."
-    nested = {f.name: getattr(base, f.name) for f in fields(base) if is_dataclass(getattr(base, f.name))}
-    top, sub = {}, {n: {} for n in nested}
-    known = [f.name for f in fields(base) if f.name not in nested] + [f'{n}.{g.name}' for n, v in nested.items() for g in fields(v)]
-    items = []
-    for k, v in (flat or {}).items():
-        if k in nested and isinstance(v, dict): items += [(f'{k}.{kk}', vv) for kk, vv in v.items()]
-        else: items.append((k, v))
-    for k, v in items:
-        head, _, rest = k.partition('.')
-        if head in nested and rest in {g.name for g in fields(nested[head])}: sub[head][rest] = _coerce(v, getattr(nested[head], rest))
-        elif k in known: top[k] = _coerce(v, getattr(base, k))
-        else:
-            close = difflib.get_close_matches(k, known, n=3)
-            raise ValueError(f"{type(base).__name__}: unknown config key {k!r}" + (f"; did you mean {' or '.join(close)}?" if close else '')
-                             + f" Known keys: {', '.join(known)}")
-    return replace(base, **top, **{n: replace(nested[n], **sub[n]) for n in nested if sub[n]})
-
-def build_model(cfg:dict|None=None # flat config: `DETR3DConfig` fields, 'backbone.<field>', 'loss.<field>'
+def build_model(cfg:dict|None=None # flat config: `DETR3DConfig` fields, 'backbone.<field>', 'loss.<field>' (or nested dicts)
                )->DETR3D:
-    "A `DETR3D` from a flat dict (e.g. `PRESETS['toy']` plus overrides)."
-    return DETR3D(config_from_flat(cfg, DETR3DConfig()))
+    "A `DETR3D` from a flat dict (e.g. `PRESETS['toy']` plus overrides), typed and checked by chapter 07's one parser."
+    return DETR3D(config_from_flat(dict(cfg or {}), DETR3DConfig, source='kd3d.models.detr3d'))

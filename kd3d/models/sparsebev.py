@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 from ..core import CLASSES
+from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
 from .sampling import move_points_in_time, group_feats, sample_multiview_grouped
 from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_sigmoid, points_to_unit,
@@ -313,31 +314,7 @@ PRESETS = {
     'r50_paper_400q': {'num_queries': 400},
 }
 
-def _coerce(value, default):
-    "A YAML / command-line value in the type of the field's default (lists become tuples)."
-    if isinstance(default, tuple) and isinstance(value, list): return tuple(value)
-    if isinstance(default, bool) or default is None: return value
-    if isinstance(default, float) and isinstance(value, int): return float(value)
-    return value
-
-def build_model(cfg:dict|None=None # flat config: SparseBEVConfig fields, 'backbone.<field>' for the backbone
+def build_model(cfg:dict|None=None # flat config: SparseBEVConfig fields, 'backbone.<field>' for the backbone (or nested dicts)
                )->SparseBEV:
-    "A `SparseBEV` from a flat dict (e.g. `PRESETS['toy']` plus overrides); unknown keys raise one clear error."
-    cfg = dict(cfg or {})
-    top = {f.name: f for f in fields(SparseBEVConfig)}
-    bb_fields = {f.name for f in fields(BackboneConfig)}
-    base = SparseBEVConfig()
-    bb, kw = {}, {}
-    for k, v in cfg.items():
-        if k.startswith('backbone.') and k[9:] in bb_fields: bb[k[9:]] = _coerce(v, getattr(base.backbone, k[9:]))
-        elif k == 'backbone' and isinstance(v, dict): bb.update({kk: _coerce(vv, getattr(base.backbone, kk, None)) for kk, vv in v.items()})
-        elif k in top and k != 'backbone': kw[k] = _coerce(v, getattr(base, k))
-        else:
-            import difflib
-            known = [n for n in top if n != 'backbone'] + [f'backbone.{n}' for n in bb_fields]
-            close = difflib.get_close_matches(k, known, n=3)
-            raise ValueError(f"sparsebev: unknown config key {k!r}" + (f"; did you mean {' or '.join(close)}?" if close else '')
-                             + f" Known keys: {', '.join(known)}")
-    bad = set(bb) - bb_fields
-    if bad: raise ValueError(f"sparsebev: unknown backbone keys {sorted(bad)}; known: {sorted(bb_fields)}")
-    return SparseBEV(SparseBEVConfig(backbone=replace(base.backbone, **bb), **kw))
+    "A `SparseBEV` from a flat dict (e.g. `PRESETS['toy']` plus overrides), typed and checked by chapter 07's one parser."
+    return SparseBEV(config_from_flat(dict(cfg or {}), SparseBEVConfig, source='kd3d.models.sparsebev'))

@@ -464,14 +464,7 @@ PRESETS = {
     'r50_paper_428q': {'num_queries': 428},
 }
 
-def _flat(d:dict, prefix:str='')->dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict): out.update(_flat(v, f'{prefix}{k}.'))
-        else: out[prefix + k] = v
-    return out
-
 def build_model(cfg:dict|None=None # flat config: `StreamPETRConfig` fields, 'backbone.<field>' (or a nested 'backbone' dict)
                )->StreamPETR:
     "A `StreamPETR` from a flat dict (e.g. `PRESETS['toy']` plus overrides); unknown keys raise one clear error."
-    return StreamPETR(config_from_flat(_flat(dict(cfg or {})), StreamPETRConfig, source='streampetr build_model'))
+    return StreamPETR(config_from_flat(dict(cfg or {}), StreamPETRConfig, source='kd3d.models.streampetr'))
