@@ -16,7 +16,7 @@ __all__ = ['DataConfig', 'ModelConfig', 'TrainConfig', 'ExperimentConfig', 'Conf
            'read_config_file', 'is_distill_config', 'check_config', 'eval_key', 'load_config', 'config_to_yaml',
            'save_config', 'config_from_flat', 'config_diff', 'explain_config']
 
-# %% ../nbs/07_config.ipynb #efcabca5
+# %% ../nbs/07_config.ipynb #e1d85a49
 @dataclass
 class DataConfig:
     "Which nuScenes samples a run reads and how they become batches: the options of `kd3d.data.NuScenesDataset`."
@@ -78,6 +78,7 @@ class TrainConfig:
     eval_classes:str|None = None # None: the official ten-class averages; 'present': classes with ground truth (toy data)
     out_dir:str = '' # where checkpoints, logs and evaluations go; '' -> $KD3D_HOME/runs/<config name>
 
+# %% ../nbs/07_config.ipynb #ef922aef
 @dataclass
 class ExperimentConfig:
     "A whole run: data, model and training recipe."
@@ -118,8 +119,9 @@ def config_keys(cls=None # a config dataclass type; default `ExperimentConfig`
     "All keys of a config tree, in order."
     return list(flatten_config((cls or ExperimentConfig)()))
 
-# %% ../nbs/07_config.ipynb #4d0c97bb
+# %% ../nbs/07_config.ipynb #33e113a4
 _NUMBER = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$')
+
 _TRUE, _FALSE, _NONE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0'), ('none', 'null', '~')
 
 def parse_value(text:str): # a value as written on the command line
@@ -132,6 +134,7 @@ def parse_value(text:str): # a value as written on the command line
     if isinstance(v, dict): return {k: parse_value(x) if isinstance(x, str) else x for k, x in v.items()}
     return v
 
+# %% ../nbs/07_config.ipynb #ac9b23aa
 def coerce_value(value, # the value read from YAML or the command line
                  tp, # the field's type (from `typing.get_type_hints`)
                  key:str, # the dotted key, for the message

@@ -145,7 +145,7 @@ def results_to_submission(results:dict, # {sample_token: {'boxes': (M, 9) refere
     meta = dict(use_camera=True, use_lidar=False, use_radar=False, use_map=False, use_external=False)
     return dict(meta=meta, results=out)
 
-# %% ../nbs/04_evaluation.ipynb #aa48feb6
+# %% ../nbs/04_evaluation.ipynb #1ccb497f
 _ERROR_NAMES = dict(trans_err='ATE', scale_err='ASE', orient_err='AOE', vel_err='AVE', attr_err='AAE')
 
 def check_results_tokens(results:dict, # {sample_token: prediction}
@@ -166,6 +166,7 @@ def check_results_tokens(results:dict, # {sample_token: prediction}
                          f"split at a time, e.g. {{t: results[t] for t in split_sample_tokens(nusc, {split!r})}}")
     return want
 
+# %% ../nbs/04_evaluation.ipynb #2079b9e3
 def evaluate(results:dict, # {sample_token: {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)[, 'attributes': M names]}}
              data_root=None, # folder holding `<version>/*.json`, or a loaded `NuScenes`; unused when `nusc` is given
              split:str='val', # devkit split: 'val' needs v1.0-trainval, 'mini_val' v1.0-mini
@@ -273,7 +274,7 @@ def perturb_results(results:dict, # kd3d results (e.g. from `ground_truth_result
         if 'attributes' in r: out[token]['attributes'] = [a for a, k in zip(r['attributes'], keep.tolist()) if k]
     return out
 
-# %% ../nbs/04_evaluation.ipynb #f4b92ee5
+# %% ../nbs/04_evaluation.ipynb #b52fd37c
 def _to_device(x, device):
     "Move the tensors of a (nested) batch to `device`."
     if isinstance(x, Tensor): return x.to(device)
@@ -306,6 +307,7 @@ def reset_peak_rss()->bool:
         return True
     except OSError: return False
 
+# %% ../nbs/04_evaluation.ipynb #ff77cc40
 def benchmark(model:nn.Module, # the detector; moved to `device` and put in eval mode for the timing
               batch, # its input (a batch dict, a tensor, or a list of them), moved to `device`
               n_warmup:int=2, # untimed forwards first (allocator, cuDNN autotuning, lazy init)

@@ -99,7 +99,7 @@ def format_table(rows:dict # {row name: [per-seed dicts with the metrics, 'fps',
     line = lambda cells: '| ' + ' | '.join(str(c).ljust(w[0]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells)) + ' |'
     return '\n'.join([line(head), '|' + '|'.join('-' * (x + 2) for x in w) + '|'] + [line(b) for b in body])
 
-# %% ../nbs/28_table.ipynb #45368840
+# %% ../nbs/28_table.ipynb #3006b3c5
 def resolve_configs(patterns)->list:
     "Config names from names or shell patterns ('*_from_bevformer-toy-teacher_demo_toynuscenes'), in the given order."
     names, known = [], list_configs() + list_distill_configs()
@@ -114,6 +114,7 @@ def method_row_name(cfg)->str:
     methods = sorted({(v['method'] if isinstance(v, dict) else v) for k, v in cfg.distill.losses.items() if '.' not in k})
     return f"student + {' + '.join(methods)}"
 
+# %% ../nbs/28_table.ipynb #57baf852
 def run_table(teacher:str, # the teacher's config
               student:str, # the student's config
               configs=(), # distillation configs (names or patterns)

@@ -179,11 +179,15 @@ def make_calibration(cfg:ToyConfig, # image size and jitter
     out[LIDAR] = dict(translation=list(t), rotation=yaw_quaternion(math.radians(yaw)), camera_intrinsic=[])
     return out
 
-# %% ../nbs/02_toyworld.ipynb #da45a1be
+# %% ../nbs/02_toyworld.ipynb #6abaff86
 BLOCK = 120.                    # distance between parallel roads (m)
+
 N_ROADS = 5                     # roads in x and in y; the city spans [0, N_ROADS * BLOCK]^2
+
 LANE, BIKE_EDGE, PARK_EDGE, WALK_EDGE = 3.3, 8.1, 10.6, 14.6   # lateral edges from the road centre line (m)
+
 CARRIAGEWAY = 2 * LANE          # two lanes each way: the carriageway edge is 6.6 m from the centre
+
 STOP_LINE = 15.0                # approaching vehicles stop with their front at this distance from the centre
 
 def road_centres() -> np.ndarray:
@@ -215,9 +219,11 @@ def _nearest_road(v):
 GROUND_COLOURS = dict(asphalt=(0.30, 0.30, 0.31), parking=(0.36, 0.36, 0.36), bike=(0.50, 0.30, 0.27),
                       white=(0.86, 0.86, 0.83), yellow=(0.86, 0.70, 0.16), curb=(0.74, 0.74, 0.72),
                       sidewalk=(0.62, 0.60, 0.57), joint=(0.45, 0.44, 0.42), grass=(0.24, 0.40, 0.14))
+
 GROUND_INTENSITY = dict(asphalt=8., parking=10., bike=12., white=90., yellow=70., curb=30., sidewalk=25.,
                         joint=20., grass=5.)
 
+# %% ../nbs/02_toyworld.ipynb #575be475
 def ground_material(x, y # (P,) world coordinates (m)
                    ):
     "(P,) material index into `GROUND_COLOURS` (in its key order) of the ground at (x, y)."
@@ -269,7 +275,7 @@ def ground_colour(x, y # (P,) world coordinates (m)
     inten = np.array(list(GROUND_INTENSITY.values()))[mat] * (0.8 + 0.4 * fine)
     return np.clip(rgb, 0, 1), inten
 
-# %% ../nbs/02_toyworld.ipynb #509f9274
+# %% ../nbs/02_toyworld.ipynb #08c91e84
 CLASS_SPECS = {  # detection class: (category, mean (length, width, height) in m, palette of base colours)
     'car': ('vehicle.car', (4.62, 1.95, 1.73), [(.85, .85, .85), (.62, .63, .66), (.12, .12, .13), (.72, .10, .09),
             (.13, .26, .62), (.10, .36, .20), (.42, .42, .44), (.86, .70, .10)]),
@@ -284,6 +290,7 @@ CLASS_SPECS = {  # detection class: (category, mean (length, width, height) in m
             (.85, .75, .15), (.55, .25, .65), (.90, .50, .15), (.85, .85, .85)]),
     'traffic_cone': ('movable_object.trafficcone', (0.42, 0.41, 1.07), [(.95, .42, .05)]),
 }
+
 TYRE, SKIN, PANTS, WHITE = (.08, .08, .09), (.80, .62, .50), (.16, .18, .25), (.92, .92, .90)
 
 def _wheels(xs, y=0.5, w=0.16, top=-0.18):
@@ -294,6 +301,7 @@ def _rider(x0=-.25, x1=.1, bottom=.0):
     "Torso and head of a rider sitting on a cycle, in fractions of the cycle's box."
     return [((x0, -.45, bottom), (x1, .45, .78), 'shirt', 30.), ((x0 + .05, -.25, .78), (x1 - .05, .25, .5), SKIN, 30.)]
 
+# %% ../nbs/02_toyworld.ipynb #1e28168f
 def part_template(cls:str, rider:bool=False) -> list:
     "Parts of a class as (lo, hi, colour or role, LiDAR intensity); lo/hi are fractions of (length, width, height)."
     if cls == 'car':
@@ -382,7 +390,7 @@ class Motion:
         c, s = math.cos(self.heading), math.sin(self.heading)
         return self.origin[0] + u * c, self.origin[1] + u * s, np.full_like(u, self.heading + self.yaw_offset)
 
-# %% ../nbs/02_toyworld.ipynb #0766d0f1
+# %% ../nbs/02_toyworld.ipynb #1e7ee53e
 @dataclass
 class Agent:
     "One object of the world: its class, nuScenes category, size, parts and motion."
@@ -443,6 +451,7 @@ def _lane_sampler(rng):
     if r < 0.97: return ['motorcycle']
     return ['construction_vehicle']
 
+# %% ../nbs/02_toyworld.ipynb #c4a2d82a
 def _fill(rng, start, stop, gaps, sampler, first_gap=None, max_n=1000):
     "Vehicles along a line from `start` towards `stop`: list of (class, size, centre u), front to back if stop < start."
     sgn = 1. if stop > start else -1.
@@ -469,9 +478,10 @@ class _Local:
         "Origin and global heading of a line at `offset` to the right of the road through the centre in local direction `phi`."
         return self.point(offset * math.sin(phi), -offset * math.cos(phi)), self.theta + phi
 
-# %% ../nbs/02_toyworld.ipynb #21fe0917
+# %% ../nbs/02_toyworld.ipynb #7b0b81a9
 PHASES = ('green', 'stopping', 'waiting', 'starting')
 
+# %% ../nbs/02_toyworld.ipynb #efba8d9f
 def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
                    index:int,      # scene index in the dataset (train scenes first)
                   ) -> ToyScene:
@@ -660,6 +670,7 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
     desc = f'toy {phase}: ego at {float(ego.speed(0)):.1f} m/s' + (', road works' if work_side else '')
     return ToyScene(index, phase, ego, keep, sun, T, desc)
 
+# %% ../nbs/02_toyworld.ipynb #bb4dd9df
 def _fill_after(rng, queue, stop, sampler):
     "Continue a queue that ends with the ego car backwards to `stop` with more stopped vehicles."
     # re-place members front to back with the ego's own length
@@ -756,7 +767,7 @@ def cast_object(origin,   # (3,) ray origin (world)
                   np.where(ax == 2, 1., 0.)], -1) * sign[:, None]
     return tk, k, n
 
-# %% ../nbs/02_toyworld.ipynb #7a154ee3
+# %% ../nbs/02_toyworld.ipynb #9d337ea6
 @dataclass
 class SceneObjects:
     "Flat arrays of everything drawable in a scene; `centres_at(t)` poses the agents."
@@ -804,7 +815,9 @@ def scene_objects(scene:ToyScene, cfg:ToyConfig) -> SceneObjects:
                         np.array(inten), np.array(pat), len(scene.agents))
 
 SHADOW_MARGIN = 0.5   # contact shadows fade out this far (m) from an object's footprint
+
 BOX_EDGES = np.array([(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count('1') == 1])  # 12 edges
+
 NEAR = 0.05   # near plane of the cameras (m)
 
 def _box_corners(centre, yaw, half):
@@ -813,6 +826,7 @@ def _box_corners(centre, yaw, half):
     local = half[:, None, :] * signs[None]
     return centre[:, None, :] + np.einsum('oij,okj->oki', rot_z(yaw), local)
 
+# %% ../nbs/02_toyworld.ipynb #190d1926
 def cast_scene(objs:SceneObjects, centre, yaw, # objects and their pose at this instant
                origin,         # (3,) sensor position (world)
                dirs,           # (N, 3) ray directions (world, unit)
@@ -855,7 +869,7 @@ def cast_scene(objs:SceneObjects, centre, yaw, # objects and their pose at this 
         depth[ix], obj[ix], part[ix], normal[ix] = t[closer], i, p0 + k[closer], n[closer]
     return depth, obj, part, normal, area, shadow
 
-# %% ../nbs/02_toyworld.ipynb #5624925a
+# %% ../nbs/02_toyworld.ipynb #fa06c697
 SKY_HORIZON, SKY_ZENITH = np.array([.80, .86, .93], np.float32), np.array([.35, .55, .85], np.float32)
 
 def camera_rays(K, W:int, H:int):
@@ -901,6 +915,7 @@ def shade(objs:SceneObjects, centre, yaw, # objects and their pose
     rgb *= fog; rgb += SKY_HORIZON * (1 - fog)
     return np.clip(rgb, 0, 1, out=rgb)
 
+# %% ../nbs/02_toyworld.ipynb #664a294e
 def render_camera(objs:SceneObjects, t:float, # scene and scene time (s)
                   cam2global,  # (4, 4) camera -> world
                   K, W:int, H:int, render_range:float=150., rays=None, need_area:bool=False):
@@ -1019,7 +1034,7 @@ def scene_time_base(index:int) -> int:
     "Timestamp (us) of the first sample of scene `index`: scenes 10 minutes apart, from 1 Aug 2018."
     return 1_533_081_600_000_000 + index * 600_000_000
 
-# %% ../nbs/02_toyworld.ipynb #ccbf29d7
+# %% ../nbs/02_toyworld.ipynb #02c71b63
 def generate_scene(cfg:ToyConfig, index:int, name:str, # scene index (train first) and its official name
                    out_dir:str|Path, # dataset root; files go to samples/, sweeps/
                    write:bool=True,   # False: build the tables without writing images or scans (for tests)

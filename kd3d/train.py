@@ -300,7 +300,7 @@ def optimizer_step(fabric, trainee, optimizer, # the Fabric, the model and its o
     optimizer.zero_grad(set_to_none=True)
     return norm
 
-# %% ../nbs/18_train.ipynb #c0a26ba8
+# %% ../nbs/18_train.ipynb #df11ee81
 CHECKPOINT_FORMAT = 2  # 2: 'model' holds the detector alone, 'trainee' the rest of the trainee (format 1: the trainee's whole state)
 
 class CheckpointError(ValueError):
@@ -345,6 +345,7 @@ def save_checkpoint(path, # the file to write
         if tmp.exists(): tmp.unlink()
     return path
 
+# %% ../nbs/18_train.ipynb #69ad9cad
 def load_checkpoint(path # a checkpoint written by `save_checkpoint`
                    )->dict:
     "Read a checkpoint safely (`weights_only=True`, on the CPU), with clear errors for a missing or broken file."
@@ -487,7 +488,7 @@ def evaluate_model(fabric, detector:nn.Module, # the Fabric, the detector (unwra
     fabric.barrier()
     return metrics
 
-# %% ../nbs/18_train.ipynb #cce6673c
+# %% ../nbs/18_train.ipynb #a9f4a116
 BOOKKEEPING_KEYS = {'name', 'train.out_dir', 'train.num_workers', 'train.log_interval', 'train.ckpt_interval', 'train.keep_ckpts',
                 'train.eval_interval', 'train.eval_classes', 'data.data_root', 'data.infos_path', 'data.make_toy'}
 
@@ -501,6 +502,7 @@ def _due(step:int, interval:int, spe:int, total:int, ckpt:bool)->bool:
     if interval > 0: return step % interval == 0
     return ckpt and interval == 0 and step % spe == 0  # checkpoints: every epoch by default; evaluations: at the end
 
+# %% ../nbs/18_train.ipynb #886a204f
 def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
           model:nn.Module|None=None, # the detector (or distiller); None: `build_detector(cfg.model)` after seeding
           resume:bool|str|Path=False, # True: continue from the newest checkpoint of the run folder (if any); a path: from that file
@@ -625,11 +627,12 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
     say(f"done: {step} steps; checkpoint {last_ckpt}" + (f"; mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}" if metrics else ''))
     return dict(step=step, out_dir=out, checkpoint=last_ckpt, metrics=metrics, losses=record)
 
+# %% ../nbs/18_train.ipynb #360ebe8f
 def _version()->str:
     import kd3d
     return kd3d.__version__
 
-# %% ../nbs/18_train.ipynb #16212b74
+# %% ../nbs/18_train.ipynb #5da65972
 def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
                         checkpoint, # a checkpoint file
                         model:nn.Module|None=None, # the detector; None: built from cfg.model
@@ -683,6 +686,7 @@ def time_training_steps(fabric, model:nn.Module, # the Fabric; a detector or a d
     peak, kind = memory()
     return times, peak, kind
 
+# %% ../nbs/18_train.ipynb #da8683f2
 def bench(cfg:ExperimentConfig, # the config (model, data, batch size, precision, workers)
           model:nn.Module|None=None, # the detector; None: built from cfg.model
           steps:int=5, # timed training steps (and forwards)

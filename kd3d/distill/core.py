@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import kd3d_home, seed_everything
 from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config
 from ..geometry import box_corners
@@ -196,9 +197,11 @@ class KDTermSpec:
     fg_score:float = 0.3 # tokens: a teacher query is foreground (DeFeat) when its top score is above this
     hparams:dict = field(default_factory=dict) # keyword arguments of the method's module over its defaults
 
-# %% ../../nbs/20_distiller.ipynb #cdf351d7
+# %% ../../nbs/20_distiller.ipynb #9ea0cd57
 class KDTerm(nn.Module):
+
     "One distillation term for a given student/teacher pair: selection, alignment, the method's loss, its weight."
+
     def __init__(self, name:str, # the term's name: its loss is logged as loss_kd_<name>
                  spec:KDTermSpec, student:nn.Module, teacher:nn.Module):
         super().__init__()
@@ -241,37 +244,40 @@ class KDTerm(nn.Module):
         s = self.spec
         return select_tap(t_taps, s.tap, s.layer, s.level, s.frame, self.t_bev_hw)
 
-    def forward(self, s_taps:dict, # the student's output
-                t_sel:Tensor, # the teacher's selection (`select_teacher`)
-                batch:dict, # the batch (ground truth for masks)
-                corr:tuple|None=None, # (s_idx, t_idx) query correspondence, for query taps
-                t_scores:Tensor|None=None # (B, Qt) teacher top scores, for token foreground masks
-               )->Tensor: # the weighted loss
-        s = self.spec
-        x = select_tap(s_taps, s.tap, s.layer, s.level, s.frame, self.s_bev_hw)  # student, same form
-        t = t_sel
-        fg = None
-        if self.queries:
-            s_idx, t_idx = corr
-            x, t = gather_queries(x, s_idx), gather_queries(t, t_idx)  # (B, k, C) each, paired
-            if t_scores is not None: fg = (t_scores.gather(1, t_idx) > s.fg_score).float()  # (B, k)
-        elif x.shape[-2:] != t.shape[-2:]:  # maps of different resolution
-            if s.resize == 'student': x = F.interpolate(x, size=t.shape[-2:], mode='bilinear', align_corners=False)
-            else: t = F.interpolate(t, size=x.shape[-2:], mode='bilinear', align_corners=False)
-        if x.shape[0] != t.shape[0]:
-            raise ValueError(f"loss_kd_{self.name}: student {tuple(x.shape)} and teacher {tuple(t.shape)} differ in the batch axis "
-                             f"(different camera counts?)")
-        if self.form == 'embedding': x, t = to_embedding(x), to_embedding(t)
-        if fg is None and getattr(self.loss, 'method', '') == 'defeat':
-            fg = image_fg_mask(batch, t.shape[-2:], s.frame) if s.tap == 'img_feats' else bev_fg_mask(batch, t.shape[-2:], self.pc_range)
-        return self.weight * self.loss(x, t, fg_mask=fg) if fg is not None else self.weight * self.loss(x, t)
+# %% ../../nbs/20_distiller.ipynb #0853c636
+@patch
+def forward(self:KDTerm, s_taps:dict, # the student's output
+            t_sel:Tensor, # the teacher's selection (`select_teacher`)
+            batch:dict, # the batch (ground truth for masks)
+            corr:tuple|None=None, # (s_idx, t_idx) query correspondence, for query taps
+            t_scores:Tensor|None=None # (B, Qt) teacher top scores, for token foreground masks
+           )->Tensor: # the weighted loss
+    s = self.spec
+    x = select_tap(s_taps, s.tap, s.layer, s.level, s.frame, self.s_bev_hw)  # student, same form
+    t = t_sel
+    fg = None
+    if self.queries:
+        s_idx, t_idx = corr
+        x, t = gather_queries(x, s_idx), gather_queries(t, t_idx)  # (B, k, C) each, paired
+        if t_scores is not None: fg = (t_scores.gather(1, t_idx) > s.fg_score).float()  # (B, k)
+    elif x.shape[-2:] != t.shape[-2:]:  # maps of different resolution
+        if s.resize == 'student': x = F.interpolate(x, size=t.shape[-2:], mode='bilinear', align_corners=False)
+        else: t = F.interpolate(t, size=x.shape[-2:], mode='bilinear', align_corners=False)
+    if x.shape[0] != t.shape[0]:
+        raise ValueError(f"loss_kd_{self.name}: student {tuple(x.shape)} and teacher {tuple(t.shape)} differ in the batch axis "
+                         f"(different camera counts?)")
+    if self.form == 'embedding': x, t = to_embedding(x), to_embedding(t)
+    if fg is None and getattr(self.loss, 'method', '') == 'defeat':
+        fg = image_fg_mask(batch, t.shape[-2:], s.frame) if s.tap == 'img_feats' else bev_fg_mask(batch, t.shape[-2:], self.pc_range)
+    return self.weight * self.loss(x, t, fg_mask=fg) if fg is not None else self.weight * self.loss(x, t)
 
-    def extra_repr(self)->str:
-        s = self.spec
-        where = {'img_feats': f'level {s.level}, frame {s.frame}', 'query_feats': f'layer {s.layer}, match {s.match}',
-                 'cls_logits': f'layer {s.layer}, match {s.match}', 'frame_query_feats': f'frame {s.frame}, match {s.match}',
-                 'bev': f'{self.t_bev_hw[0]} x {self.t_bev_hw[1]} grid' if self.t_bev_hw else ''}.get(s.tap, '')
-        return f"{self.name}: {s.method} on {s.tap} ({where}) as {self.form}, weight {self.weight:g}, channels {self.s_channels}->{self.t_channels}"
+@patch
+def extra_repr(self:KDTerm)->str:
+    s = self.spec
+    where = {'img_feats': f'level {s.level}, frame {s.frame}', 'query_feats': f'layer {s.layer}, match {s.match}',
+             'cls_logits': f'layer {s.layer}, match {s.match}', 'frame_query_feats': f'frame {s.frame}, match {s.match}',
+             'bev': f'{self.t_bev_hw[0]} x {self.t_bev_hw[1]} grid' if self.t_bev_hw else ''}.get(s.tap, '')
+    return f"{self.name}: {s.method} on {s.tap} ({where}) as {self.form}, weight {self.weight:g}, channels {self.s_channels}->{self.t_channels}"
 
 # %% ../../nbs/20_distiller.ipynb #e0ab70f1
 def inherit_weights(student:nn.Module, teacher:nn.Module,
@@ -354,9 +360,11 @@ def check_cache_config(cfg)->None:
                           f"{'is' if len(random) == 1 else 'are'} random: the teacher would see a new input every epoch and the cache "
                           f"would never hit. Fix those keys (e.g. data.aug.flip=false), or set distill.teacher_cache=false")
 
-# %% ../../nbs/20_distiller.ipynb #22b01373
+# %% ../../nbs/20_distiller.ipynb #2bcd88d6
 class Distiller(nn.Module):
+
     "A frozen teacher, a student, and named distillation terms; forward -> (student taps, {'loss_det_*', 'loss_kd_*'})."
+
     def __init__(self, student:nn.Module, teacher:nn.Module,
                  losses:dict, # {name: KDTermSpec or dict of its fields}
                  inherit=(), # teacher tensor names copied into the student and frozen (`inherit_weights`)
@@ -381,6 +389,7 @@ class Distiller(nn.Module):
 
     @property
     def teacher(self)->nn.Module: return self._teacher
+
     @property
     def detector(self)->nn.Module: return self.student  # the training loop's protocol (chapter 18): what is evaluated and saved
 
@@ -394,39 +403,42 @@ class Distiller(nn.Module):
         self._teacher.eval()  # always: no dropout, frozen BatchNorm statistics
         return self
 
-    def teacher_selection(self, batch:dict)->dict:
-        "{teacher_key: (B, ...) tensor} that the terms read (+ cls_logits, boxes, scores for query terms), cache first."
-        if self.cache is not None:
-            hit = self.cache.load(batch)
-            if hit is not None: return hit
-        dev = batch['img'].device
-        amp = (torch.autocast(dev.type, dtype=self.teacher_dtype) if self.teacher_dtype is not None else contextlib.nullcontext())
-        with torch.inference_mode(), amp:
-            taps = self._teacher(batch)
-            sel = {t.teacher_key: t.select_teacher(taps) for t in self.terms.values()}
-            if self.needs_queries:
-                sel['cls_logits'], sel['boxes'] = taps['cls_logits'][-1], taps['boxes'][-1]
-        sel = {k: v.float().clone() for k, v in sel.items()}  # out of inference mode, float32
-        if self.needs_queries: sel['scores'] = sel['cls_logits'].sigmoid().amax(-1)  # (B, Qt)
-        if self.cache is not None:
-            self.cache.save(batch, {k: (v.unflatten(0, (len(batch['sample_token']), -1)) if k.startswith('img_feats') else v)
-                                    for k, v in sel.items()})
-        return sel
-
-    def forward(self, batch:dict):
-        t = self.teacher_selection(batch)
-        t = {k: (v.flatten(0, 1) if k.startswith('img_feats') and v.ndim == 5 else v) for k, v in t.items()}  # cached (B, N, ...)
-        s_taps = self.student(batch)
-        losses = {k: self.det_weight * v for k, v in self.student.loss(s_taps, batch).items()}
-        corr = None
+# %% ../../nbs/20_distiller.ipynb #3147fbc6
+@patch
+def teacher_selection(self:Distiller, batch:dict)->dict:
+    "{teacher_key: (B, ...) tensor} that the terms read (+ cls_logits, boxes, scores for query terms), cache first."
+    if self.cache is not None:
+        hit = self.cache.load(batch)
+        if hit is not None: return hit
+    dev = batch['img'].device
+    amp = (torch.autocast(dev.type, dtype=self.teacher_dtype) if self.teacher_dtype is not None else contextlib.nullcontext())
+    with torch.inference_mode(), amp:
+        taps = self._teacher(batch)
+        sel = {t.teacher_key: t.select_teacher(taps) for t in self.terms.values()}
         if self.needs_queries:
-            modes = {(t_.spec.match, t_.spec.match_topk) for t_ in self.terms.values() if t_.queries}
-            corr = {m: query_correspondence(s_taps['cls_logits'][-1], s_taps['boxes'][-1], t['cls_logits'], t['boxes'], m[0], m[1],
-                                            self.matcher) for m in modes}
-        for n, term in self.terms.items():
-            c = corr[(term.spec.match, term.spec.match_topk)] if term.queries else None
-            losses[f'loss_kd_{n}'] = term(s_taps, t[term.teacher_key], batch, c, t.get('scores'))
-        return s_taps, losses
+            sel['cls_logits'], sel['boxes'] = taps['cls_logits'][-1], taps['boxes'][-1]
+    sel = {k: v.float().clone() for k, v in sel.items()}  # out of inference mode, float32
+    if self.needs_queries: sel['scores'] = sel['cls_logits'].sigmoid().amax(-1)  # (B, Qt)
+    if self.cache is not None:
+        self.cache.save(batch, {k: (v.unflatten(0, (len(batch['sample_token']), -1)) if k.startswith('img_feats') else v)
+                                for k, v in sel.items()})
+    return sel
+
+@patch
+def forward(self:Distiller, batch:dict):
+    t = self.teacher_selection(batch)
+    t = {k: (v.flatten(0, 1) if k.startswith('img_feats') and v.ndim == 5 else v) for k, v in t.items()}  # cached (B, N, ...)
+    s_taps = self.student(batch)
+    losses = {k: self.det_weight * v for k, v in self.student.loss(s_taps, batch).items()}
+    corr = None
+    if self.needs_queries:
+        modes = {(t_.spec.match, t_.spec.match_topk) for t_ in self.terms.values() if t_.queries}
+        corr = {m: query_correspondence(s_taps['cls_logits'][-1], s_taps['boxes'][-1], t['cls_logits'], t['boxes'], m[0], m[1],
+                                        self.matcher) for m in modes}
+    for n, term in self.terms.items():
+        c = corr[(term.spec.match, term.spec.match_topk)] if term.queries else None
+        losses[f'loss_kd_{n}'] = term(s_taps, t[term.teacher_key], batch, c, t.get('scores'))
+    return s_taps, losses
 
 # %% ../../nbs/20_distiller.ipynb #5c5cacfa
 @dataclass
@@ -473,7 +485,7 @@ def load_distill_config(name_or_path, overrides=(), flat:dict|None=None)->Distil
     if cfg.distill.teacher_cache: check_cache_config(cfg)
     return cfg
 
-# %% ../../nbs/20_distiller.ipynb #81de9bbb
+# %% ../../nbs/20_distiller.ipynb #7f987eaa
 def resolve_teacher_checkpoint(path # a checkpoint file, or a run folder (its newest checkpoint); relative: under $KD3D_HOME
                               )->Path:
     "The teacher's checkpoint file."
@@ -515,6 +527,7 @@ def teacher_config(cfg:DistillExperimentConfig)->ExperimentConfig:
     "The config that evaluates the teacher: the run's data and settings with the teacher as the model."
     return ExperimentConfig(name=f"{cfg.name} (teacher)", data=cfg.data, model=cfg.teacher, train=cfg.train)
 
+# %% ../../nbs/20_distiller.ipynb #c36bddfe
 def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
             teacher_checkpoint=None, # overrides distill.teacher_checkpoint
             resume:bool|str=False, stop_after:int|None=None, progress:bool=True,

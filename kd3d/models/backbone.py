@@ -97,7 +97,7 @@ class ModulatedDeformConv2d(nn.Module):
         offset = torch.cat([o1, o2], 1)  # (b, 18, H', W'): (dy, dx) per kernel tap
         return deform_conv2d(x, offset, self.weight, self.bias, self.stride, self.padding, self.dilation, mask.sigmoid())
 
-# %% ../../nbs/10_backbone.ipynb #6f6db6dd
+# %% ../../nbs/10_backbone.ipynb #8118ba3c
 def _stage_channels(cfg:BackboneConfig)->list:
     if cfg.arch == 'tiny': return list(cfg.tiny_channels)
     return [64, 128, 256, 512] if cfg.arch in BASIC_ARCHS else [256, 512, 1024, 2048]
@@ -152,6 +152,7 @@ def load_trunk_weights(trunk:nn.Module, # the trunk to fill
                               f"is it another depth?")
     return dict(missing=missing, unexpected=list(unexpected))
 
+# %% ../../nbs/10_backbone.ipynb #8a8180d0
 def build_trunk(cfg:BackboneConfig # the backbone config
                )->tuple: # (trunk module with conv1, bn1, relu, maxpool, layer1..layer4; load report)
     "The ResNet (or tiny) trunk of `cfg`: norm layers, DCN, weights, and no classifier."

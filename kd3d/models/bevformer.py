@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import CLASSES, CAMERAS
 from ..geometry import apply_transform, ego_to_ego
 from ..config import config_from_flat
@@ -312,7 +313,7 @@ def ego_motion(ego_pose:Tensor, # (B, T, 4, 4)
     dt = (frame_dt[:, t] - frame_dt[:, t_prev]).to(T.dtype)
     return torch.stack([T[:, 0, 3], T[:, 1, 3], T[:, 2, 3], yaw.sin(), yaw.cos(), dt], -1).float()
 
-# %% ../../nbs/16_bevformer.ipynb #871011bf
+# %% ../../nbs/16_bevformer.ipynb #96f62c43
 def _branch(C:int, out:int, num_fcs:int, norm:bool)->nn.Sequential:
     layers = []
     for _ in range(num_fcs): layers += [nn.Linear(C, C)] + ([nn.LayerNorm(C)] if norm else []) + [nn.ReLU(inplace=True)]
@@ -334,9 +335,13 @@ def check_bevformer_config(cfg:BEVFormerConfig)->BEVFormerConfig:
         raise ValueError("bevformer: bev_h, bev_w, num_encoder_layers, num_decoder_layers and num_queries must be >= 1, num_history >= 0")
     return cfg
 
+# %% ../../nbs/16_bevformer.ipynb #4ec9ddbf
 class BEVFormer(nn.Module):
+
     "BEVFormer: BEV queries + temporal self-attention + spatial cross-attention encoder, DETR decoder with box refinement."
+
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'bev', 'attn_temporal', 'attn_spatial', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
+
     def __init__(self, cfg:BEVFormerConfig|None=None # the config; None: `BEVFormerConfig()` (official tiny)
                 ):
         super().__init__()
@@ -380,106 +385,114 @@ class BEVFormer(nn.Module):
         past = [t for t in range(1, T) if bool((frame_dt[:, t] <= 0).all())]
         return past[:self.cfg.num_history]
 
-    def encode(self, feats:list, # levels of (B, N, C, h, w): one frame's FPN features
-               ego2img:Tensor, # (B, N, 4, 4) this frame's ego point -> its camera pixels
-               img_shape, # (H, W)
-               prev_bev:Tensor|None=None, # (B, S, C) the previous BEV aligned into this frame, or None
-               motion:Tensor|None=None # (B, 6) from `ego_motion`, or None
-              )->dict: # bev (B, S, C), attn_temporal / attn_spatial: lists over layers
-        "The BEV of one frame: the encoder layers over the BEV queries."
-        cfg = self.cfg
-        B, N = feats[0].shape[:2]
-        if N != cfg.num_cams: raise ValueError(f"bevformer: the batch has {N} cameras, the model num_cams={cfg.num_cams}")
-        value, shapes = [], []
-        for l, f in enumerate(feats):
-            v = f.flatten(3).transpose(2, 3)  # (B, N, h*w, C)
-            if cfg.use_cams_embeds: v = v + self.cams_embeds[None, :, None, :].to(v.dtype)
-            value.append(v + self.level_embeds[l].to(v.dtype)); shapes.append(tuple(f.shape[-2:]))
-        value = torch.cat(value, 2)  # (B, N, Sv, C)
-        shapes = torch.as_tensor(shapes, device=value.device)  # (L, 2)
-        S, C = self.bev_embedding.num_embeddings, cfg.embed_dims
-        query = self.bev_embedding.weight[None].expand(B, S, C)
-        if self.ego_motion_mlp is not None:
-            m = motion if motion is not None else ego_motion(torch.eye(4, device=value.device).expand(B, 1, 4, 4), None, 0, None)
-            query = query + self.ego_motion_mlp(m.to(query))[:, None]
-        bev_pos = self.positional_encoding()[None].expand(B, S, C)
-        ref_2d = self.ref_2d[None].expand(B, S, 2)
-        H, W = (int(s) for s in img_shape)
-        Z = cfg.pillar_points
-        uv, valid = project_points_multiview(self.pillars[None, None].expand(B, 1, S, Z, 3), ego2img[:, None], (H, W))
-        ref_cam = (uv[:, 0] / uv.new_tensor([W, H])).permute(0, 3, 1, 2, 4)  # (B, N, S, Z, 2) in [0, 1] inside the image
-        bev_mask = valid[:, 0].permute(0, 3, 1, 2)  # (B, N, S, Z)
-        prev_value = None if prev_bev is None else torch.stack([prev_bev, query], 1)  # (B, 2, S, C)
-        x, attn_t, attn_s = query, [], []
-        for layer in self.encoder:
-            x, a_t, a_s = layer(x, bev_pos, prev_value, ref_2d, [(cfg.bev_h, cfg.bev_w)], value, shapes, ref_cam, bev_mask)
-            attn_t.append(a_t); attn_s.append(a_s)
-        return dict(bev=x, attn_temporal=attn_t, attn_spatial=attn_s)
+# %% ../../nbs/16_bevformer.ipynb #3973c2c0
+@patch
+def encode(self:BEVFormer, feats:list, # levels of (B, N, C, h, w): one frame's FPN features
+           ego2img:Tensor, # (B, N, 4, 4) this frame's ego point -> its camera pixels
+           img_shape, # (H, W)
+           prev_bev:Tensor|None=None, # (B, S, C) the previous BEV aligned into this frame, or None
+           motion:Tensor|None=None # (B, 6) from `ego_motion`, or None
+          )->dict: # bev (B, S, C), attn_temporal / attn_spatial: lists over layers
+    "The BEV of one frame: the encoder layers over the BEV queries."
+    cfg = self.cfg
+    B, N = feats[0].shape[:2]
+    if N != cfg.num_cams: raise ValueError(f"bevformer: the batch has {N} cameras, the model num_cams={cfg.num_cams}")
+    value, shapes = [], []
+    for l, f in enumerate(feats):
+        v = f.flatten(3).transpose(2, 3)  # (B, N, h*w, C)
+        if cfg.use_cams_embeds: v = v + self.cams_embeds[None, :, None, :].to(v.dtype)
+        value.append(v + self.level_embeds[l].to(v.dtype)); shapes.append(tuple(f.shape[-2:]))
+    value = torch.cat(value, 2)  # (B, N, Sv, C)
+    shapes = torch.as_tensor(shapes, device=value.device)  # (L, 2)
+    S, C = self.bev_embedding.num_embeddings, cfg.embed_dims
+    query = self.bev_embedding.weight[None].expand(B, S, C)
+    if self.ego_motion_mlp is not None:
+        m = motion if motion is not None else ego_motion(torch.eye(4, device=value.device).expand(B, 1, 4, 4), None, 0, None)
+        query = query + self.ego_motion_mlp(m.to(query))[:, None]
+    bev_pos = self.positional_encoding()[None].expand(B, S, C)
+    ref_2d = self.ref_2d[None].expand(B, S, 2)
+    H, W = (int(s) for s in img_shape)
+    Z = cfg.pillar_points
+    uv, valid = project_points_multiview(self.pillars[None, None].expand(B, 1, S, Z, 3), ego2img[:, None], (H, W))
+    ref_cam = (uv[:, 0] / uv.new_tensor([W, H])).permute(0, 3, 1, 2, 4)  # (B, N, S, Z, 2) in [0, 1] inside the image
+    bev_mask = valid[:, 0].permute(0, 3, 1, 2)  # (B, N, S, Z)
+    prev_value = None if prev_bev is None else torch.stack([prev_bev, query], 1)  # (B, 2, S, C)
+    x, attn_t, attn_s = query, [], []
+    for layer in self.encoder:
+        x, a_t, a_s = layer(x, bev_pos, prev_value, ref_2d, [(cfg.bev_h, cfg.bev_w)], value, shapes, ref_cam, bev_mask)
+        attn_t.append(a_t); attn_s.append(a_s)
+    return dict(bev=x, attn_temporal=attn_t, attn_spatial=attn_s)
 
-    def forward(self, batch:dict # the batch of `kd3d.data.collate` (img, ego2img, img_shape; ego_pose, frame_dt when T > 1)
-               )->dict: # the taps (see the table below)
-        cfg = self.cfg
-        img = batch['img']
-        B, T, N = img.shape[:3]
-        dev = img.device
-        img_shape = tuple(int(s) for s in batch['img_shape'])
-        ego2img = batch['ego2img'].to(dev)
-        past = self.history_frames(batch['frame_dt'].to(dev)) if T > 1 else []
-        feats = self.backbone(img[:, :1])  # levels of (B, 1, N, C, h, w), with gradients
-        prev, prev_t, past_feats = None, None, None
-        if past:
-            if 'ego_pose' not in batch: raise ValueError("bevformer: a batch with past frames needs 'ego_pose' (B, T, 4, 4) to align the BEVs")
-            poses, frame_dt = batch['ego_pose'].to(dev, torch.float64), batch['frame_dt'].to(dev)
-            was_training = self.training
-            try:
-                if cfg.history_eval_mode: self.eval()
-                with torch.no_grad():
-                    past_feats = self.backbone(img[:, past])  # levels of (B, Tp, N, C, h, w)
-                    for k in reversed(range(len(past))):  # oldest first
-                        t = past[k]
-                        aligned = None if prev is None else align_bev(prev, ego_to_ego(poses[:, t], poses[:, prev_t]), cfg.bev_h, cfg.bev_w, cfg.pc_range)
-                        prev = self.encode([f[:, k] for f in past_feats], frame_ego2img(ego2img[:, t], poses, t), img_shape,
-                                           aligned, ego_motion(poses, frame_dt, t, prev_t))['bev']
-                        prev_t = t
-            finally: self.train(was_training)
-            aligned = align_bev(prev, ego_to_ego(poses[:, 0], poses[:, prev_t]), cfg.bev_h, cfg.bev_w, cfg.pc_range)
-            motion = ego_motion(poses, frame_dt, 0, prev_t)
-        else: aligned, motion = None, None
-        enc = self.encode([f[:, 0] for f in feats], ego2img[:, 0].float(), img_shape, aligned, motion)
-        img_feats = feats if past_feats is None else [torch.cat([f, p.detach()], 1) for f, p in zip(feats, past_feats)]
-        return dict(**self.decode(enc['bev']), img_feats=img_feats, bev=enc['bev'], attn_temporal=enc['attn_temporal'],
-                    attn_spatial=enc['attn_spatial'])
+# %% ../../nbs/16_bevformer.ipynb #4690159f
+@patch
+def forward(self:BEVFormer, batch:dict # the batch of `kd3d.data.collate` (img, ego2img, img_shape; ego_pose, frame_dt when T > 1)
+           )->dict: # the taps (see the table below)
+    cfg = self.cfg
+    img = batch['img']
+    B, T, N = img.shape[:3]
+    dev = img.device
+    img_shape = tuple(int(s) for s in batch['img_shape'])
+    ego2img = batch['ego2img'].to(dev)
+    past = self.history_frames(batch['frame_dt'].to(dev)) if T > 1 else []
+    feats = self.backbone(img[:, :1])  # levels of (B, 1, N, C, h, w), with gradients
+    prev, prev_t, past_feats = None, None, None
+    if past:
+        if 'ego_pose' not in batch: raise ValueError("bevformer: a batch with past frames needs 'ego_pose' (B, T, 4, 4) to align the BEVs")
+        poses, frame_dt = batch['ego_pose'].to(dev, torch.float64), batch['frame_dt'].to(dev)
+        was_training = self.training
+        try:
+            if cfg.history_eval_mode: self.eval()
+            with torch.no_grad():
+                past_feats = self.backbone(img[:, past])  # levels of (B, Tp, N, C, h, w)
+                for k in reversed(range(len(past))):  # oldest first
+                    t = past[k]
+                    aligned = None if prev is None else align_bev(prev, ego_to_ego(poses[:, t], poses[:, prev_t]), cfg.bev_h, cfg.bev_w, cfg.pc_range)
+                    prev = self.encode([f[:, k] for f in past_feats], frame_ego2img(ego2img[:, t], poses, t), img_shape,
+                                       aligned, ego_motion(poses, frame_dt, t, prev_t))['bev']
+                    prev_t = t
+        finally: self.train(was_training)
+        aligned = align_bev(prev, ego_to_ego(poses[:, 0], poses[:, prev_t]), cfg.bev_h, cfg.bev_w, cfg.pc_range)
+        motion = ego_motion(poses, frame_dt, 0, prev_t)
+    else: aligned, motion = None, None
+    enc = self.encode([f[:, 0] for f in feats], ego2img[:, 0].float(), img_shape, aligned, motion)
+    img_feats = feats if past_feats is None else [torch.cat([f, p.detach()], 1) for f, p in zip(feats, past_feats)]
+    return dict(**self.decode(enc['bev']), img_feats=img_feats, bev=enc['bev'], attn_temporal=enc['attn_temporal'],
+                attn_spatial=enc['attn_spatial'])
 
-    def decode(self, bev:Tensor # (B, S, C) BEV features
-              )->dict: # cls_logits (L, B, Q, K), boxes (L, B, Q, 10), query_feats (L, B, Q, C), sampling_locations (B, Q, M, P, 2)
-        "The DETR decoder with iterative box refinement on a BEV (the encoder's, or any other: chapter 19 feeds it one)."
-        cfg, B, C = self.cfg, bev.shape[0], self.cfg.embed_dims
-        query_pos, query = self.query_embedding.weight.split(C, -1)  # (Q, C) each
-        query_pos, query = query_pos[None].expand(B, -1, -1), query[None].expand(B, -1, -1)
-        ref = self.reference_points(query_pos).sigmoid()  # (B, Q, 3) fractions of pc_range
-        cls, boxes, qf = [], [], []
-        for l, layer in enumerate(self.decoder):
-            query, loc = layer(query, query_pos, bev, ref[..., :2], [(cfg.bev_h, cfg.bev_w)])
-            delta = self.reg_branches[l](query)  # (B, Q, 10)
-            centre = (delta[..., :3] + inverse_sigmoid(ref)).sigmoid()  # (B, Q, 3)
-            boxes.append(torch.cat([unit_to_points(centre, cfg.pc_range), delta[..., 3:]], -1))
-            cls.append(self.cls_branches[l](query)); qf.append(query)
-            ref = centre.detach()
-        return dict(cls_logits=torch.stack(cls), boxes=torch.stack(boxes), query_feats=torch.stack(qf),
-                    sampling_locations=loc.flatten(3, 4))  # (B, Q, M, P, 2) of the last decoder layer, normalised BEV (x, y)
+@patch
+def decode(self:BEVFormer, bev:Tensor # (B, S, C) BEV features
+          )->dict: # cls_logits (L, B, Q, K), boxes (L, B, Q, 10), query_feats (L, B, Q, C), sampling_locations (B, Q, M, P, 2)
+    "The DETR decoder with iterative box refinement on a BEV (the encoder's, or any other: chapter 19 feeds it one)."
+    cfg, B, C = self.cfg, bev.shape[0], self.cfg.embed_dims
+    query_pos, query = self.query_embedding.weight.split(C, -1)  # (Q, C) each
+    query_pos, query = query_pos[None].expand(B, -1, -1), query[None].expand(B, -1, -1)
+    ref = self.reference_points(query_pos).sigmoid()  # (B, Q, 3) fractions of pc_range
+    cls, boxes, qf = [], [], []
+    for l, layer in enumerate(self.decoder):
+        query, loc = layer(query, query_pos, bev, ref[..., :2], [(cfg.bev_h, cfg.bev_w)])
+        delta = self.reg_branches[l](query)  # (B, Q, 10)
+        centre = (delta[..., :3] + inverse_sigmoid(ref)).sigmoid()  # (B, Q, 3)
+        boxes.append(torch.cat([unit_to_points(centre, cfg.pc_range), delta[..., 3:]], -1))
+        cls.append(self.cls_branches[l](query)); qf.append(query)
+        ref = centre.detach()
+    return dict(cls_logits=torch.stack(cls), boxes=torch.stack(boxes), query_feats=torch.stack(qf),
+                sampling_locations=loc.flatten(3, 4))  # (B, Q, M, P, 2) of the last decoder layer, normalised BEV (x, y)
 
-    def loss(self, taps:dict, # from `forward`
-             batch:dict # with gt_boxes, gt_labels
-            )->dict: # {'loss_det_cls', 'loss_det_bbox', 'loss_det_cls_d0', ...}
-        "Hungarian matching and focal + L1 on every decoder layer (`kd3d.models.head.detection_loss`)."
-        return detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg, self.matcher)
+# %% ../../nbs/16_bevformer.ipynb #ede7eb6b
+@patch
+def loss(self:BEVFormer, taps:dict, # from `forward`
+         batch:dict # with gt_boxes, gt_labels
+        )->dict: # {'loss_det_cls', 'loss_det_bbox', 'loss_det_cls_d0', ...}
+    "Hungarian matching and focal + L1 on every decoder layer (`kd3d.models.head.detection_loss`)."
+    return detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg, self.matcher)
 
-    def predict(self, taps:dict, # from `forward`
-                batch:dict # the batch (unused: boxes are in the reference ego frame already)
-               )->list: # per sample {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)}
-        "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
-        c = self.cfg
-        return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
+@patch
+def predict(self:BEVFormer, taps:dict, # from `forward`
+            batch:dict # the batch (unused: boxes are in the reference ego frame already)
+           )->list: # per sample {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)}
+    "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
+    c = self.cfg
+    return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
 
 # %% ../../nbs/16_bevformer.ipynb #c1f0aa97
 def _backbone(arch:str, levels:int, dcn:bool, channels:int=256, **kw)->dict:

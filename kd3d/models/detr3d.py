@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 import torch
 from torch import nn, Tensor
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import CLASSES, CAMERAS
 from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
@@ -118,16 +119,20 @@ class DETR3DLayer(nn.Module):
         query = self.norms[1](query)
         return self.norms[2](query + self.ffn(query)), valid
 
-# %% ../../nbs/13_detr3d.ipynb #4dc9e5a1
+# %% ../../nbs/13_detr3d.ipynb #c9b81917
 def _branch(C:int, out:int, num_fcs:int, norm:bool)->nn.Sequential:
     "DETR3D's classification (with LayerNorm) or regression branch: `num_fcs` x (Linear, [LN], ReLU), then Linear."
     layers = []
     for _ in range(num_fcs): layers += [nn.Linear(C, C)] + ([nn.LayerNorm(C)] if norm else []) + [nn.ReLU(inplace=True)]
     return nn.Sequential(*layers, nn.Linear(C, out))
 
+# %% ../../nbs/13_detr3d.ipynb #5d7b85dc
 class DETR3D(nn.Module):
+
     "DETR3D: image backbone + FPN, object queries with 3D reference points sampling every camera, iterative refinement."
+
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
+
     def __init__(self, cfg:DETR3DConfig|None=None # the config; None: `DETR3DConfig()` (the paper's R101)
                 ):
         super().__init__()
@@ -181,18 +186,21 @@ class DETR3D(nn.Module):
                     img_feats=feats, reference_points=ref_all, sampling_locations=ref_all[-1][:, :, None, None, :],
                     valid_views=valid)
 
-    def loss(self, taps:dict, # from `forward`
-             batch:dict # with `gt_boxes`, `gt_labels`
-            )->dict: # {'loss_det_cls': ..., 'loss_det_bbox': ..., 'loss_det_cls_d0': ...}
-        "Hungarian matching and focal + L1 losses on every decoder layer (`kd3d.models.head.detection_loss`)."
-        return detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg, self.matcher)
+# %% ../../nbs/13_detr3d.ipynb #70a6e9c6
+@patch
+def loss(self:DETR3D, taps:dict, # from `forward`
+         batch:dict # with `gt_boxes`, `gt_labels`
+        )->dict: # {'loss_det_cls': ..., 'loss_det_bbox': ..., 'loss_det_cls_d0': ...}
+    "Hungarian matching and focal + L1 losses on every decoder layer (`kd3d.models.head.detection_loss`)."
+    return detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg, self.matcher)
 
-    def predict(self, taps:dict, # from `forward`
-                batch:dict # the batch (unused: boxes are already in the reference ego frame)
-               )->list: # per sample {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)}
-        "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
-        c = self.cfg
-        return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
+@patch
+def predict(self:DETR3D, taps:dict, # from `forward`
+            batch:dict # the batch (unused: boxes are already in the reference ego frame)
+           )->list: # per sample {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)}
+    "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
+    c = self.cfg
+    return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
 
 # %% ../../nbs/13_detr3d.ipynb #e440d38f
 PRESETS = {

@@ -100,7 +100,7 @@ class HungarianMatcher:
             out.append((torch.as_tensor(q, dtype=torch.long, device=dev), torch.as_tensor(g, dtype=torch.long, device=dev)))
         return out
 
-# %% ../../nbs/12_head.ipynb #de3d5820
+# %% ../../nbs/12_head.ipynb #9694d044
 @dataclass
 class HeadLossConfig:
     "Weights of the matcher and of the set loss (official DETR3D / SparseBEV / StreamPETR nuScenes values)."
@@ -144,6 +144,7 @@ def assign_targets(cls_logits:Tensor, # (B, Q, K) logits of one decoder layer
         matched[b, q] = True
     return dict(labels=labels, code_targets=code_targets, matched=matched, matches=matches)
 
+# %% ../../nbs/12_head.ipynb #431e3583
 def detection_loss(cls_logits:Tensor, # (L, B, Q, K) logits of every decoder layer
                    boxes:Tensor, # (L, B, Q, 10) codes of every decoder layer, metric (the `boxes` tap)
                    gt_boxes:list, # B tensors (M_b, 9) in the reference ego frame

@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..geometry import project_points
 
 # %% auto #0
@@ -148,9 +149,11 @@ def ms_deform_attn(value:Tensor, # (B, S, M, Cv) values of all levels, flattened
     out = (torch.stack(sampled, -2).flatten(-2) * a.to(value.dtype)).sum(-1)  # (B*M, Cv, Lq)
     return out.reshape(B, M * Cv, Lq).transpose(1, 2).contiguous()  # (B, Lq, M*Cv)
 
-# %% ../../nbs/11_sampling.ipynb #0d31d18f
+# %% ../../nbs/11_sampling.ipynb #9999a726
 class MSDeformableAttention(nn.Module):
+
     "Multi-scale deformable attention (Deformable DETR / mmcv) returning its attention weights and sampling locations."
+
     def __init__(self, embed_dims:int=256, # channels C of queries and values
                  num_heads:int=8, # heads M
                  num_levels:int=4, # value levels L
@@ -189,37 +192,39 @@ class MSDeformableAttention(nn.Module):
         if isinstance(self.output_proj, nn.Linear):
             nn.init.xavier_uniform_(self.output_proj.weight); nn.init.zeros_(self.output_proj.bias)
 
-    def forward(self, query:Tensor, # (B, Lq, C)
-                value:Tensor, # (B, S, C) all levels flattened and concatenated
-                reference_points:Tensor, # (B, Lq, L, 2) or (B, Lq, 2) normalised (x, y); (B, Lq, Z, 2) when num_anchors = Z > 1
-                spatial_shapes, # (L, 2) (h_l, w_l)
-                query_pos:Tensor|None=None, # (B, Lq, C) added to the query for offsets and weights
-                key_padding_mask:Tensor|None=None, # (B, S) True where a value must not be read
-                identity:Tensor|None=None # (B, Lq, C) residual; None: the query
-               )->tuple: # output (B, Lq, C), attention_weights (B, Lq, M, L, P), sampling_locations (B, Lq, M, L, P, 2)
-        B, Lq, C = query.shape
-        M, L, P, Z = self.num_heads, self.num_levels, self.num_points, self.num_anchors
-        shapes = torch.as_tensor(spatial_shapes, device=query.device)
-        if shapes.shape != (L, 2):
-            raise ValueError(f"MSDeformableAttention: spatial_shapes has shape {tuple(shapes.shape)}, expected ({L}, 2) "
-                             f"for num_levels={L}")
-        identity = query if identity is None else identity
-        if query_pos is not None: query = query + query_pos
-        v = self.value_proj(value)  # (B, S, C)
-        if key_padding_mask is not None: v = v.masked_fill(key_padding_mask[..., None], 0.0)
-        v = v.reshape(B, -1, M, C // M)  # (B, S, M, C/M)
-        offsets = self.sampling_offsets(query).view(B, Lq, M, L, P, 2)
-        weights = self.attention_weights(query).view(B, Lq, M, L * P).softmax(-1).view(B, Lq, M, L, P)
-        norm = shapes.flip(-1).to(offsets.dtype)  # (L, 2) as (w_l, h_l)
-        offsets = offsets / norm[None, None, None, :, None, :]  # (B, Lq, M, L, P, 2) normalised
-        if Z > 1:
-            if reference_points.shape[-2] != Z:
-                raise ValueError(f"MSDeformableAttention: reference_points {tuple(reference_points.shape)} should be "
-                                 f"(B, Lq, {Z}, 2) for num_anchors={Z}")
-            ref = reference_points[:, :, None, None, None, :, :]  # (B, Lq, 1, 1, 1, Z, 2)
-            loc = (ref + offsets.view(B, Lq, M, L, P // Z, Z, 2)).view(B, Lq, M, L, P, 2)
-        else:
-            if reference_points.dim() == 3: reference_points = reference_points[:, :, None].expand(B, Lq, L, 2)
-            loc = reference_points[:, :, None, :, None, :] + offsets  # (B, Lq, M, L, P, 2)
-        out = self.dropout(self.output_proj(ms_deform_attn(v, shapes, loc, weights)))  # (B, Lq, C)
-        return (out + identity if self.residual else out), weights, loc
+# %% ../../nbs/11_sampling.ipynb #4fb79c61
+@patch
+def forward(self:MSDeformableAttention, query:Tensor, # (B, Lq, C)
+            value:Tensor, # (B, S, C) all levels flattened and concatenated
+            reference_points:Tensor, # (B, Lq, L, 2) or (B, Lq, 2) normalised (x, y); (B, Lq, Z, 2) when num_anchors = Z > 1
+            spatial_shapes, # (L, 2) (h_l, w_l)
+            query_pos:Tensor|None=None, # (B, Lq, C) added to the query for offsets and weights
+            key_padding_mask:Tensor|None=None, # (B, S) True where a value must not be read
+            identity:Tensor|None=None # (B, Lq, C) residual; None: the query
+           )->tuple: # output (B, Lq, C), attention_weights (B, Lq, M, L, P), sampling_locations (B, Lq, M, L, P, 2)
+    B, Lq, C = query.shape
+    M, L, P, Z = self.num_heads, self.num_levels, self.num_points, self.num_anchors
+    shapes = torch.as_tensor(spatial_shapes, device=query.device)
+    if shapes.shape != (L, 2):
+        raise ValueError(f"MSDeformableAttention: spatial_shapes has shape {tuple(shapes.shape)}, expected ({L}, 2) "
+                         f"for num_levels={L}")
+    identity = query if identity is None else identity
+    if query_pos is not None: query = query + query_pos
+    v = self.value_proj(value)  # (B, S, C)
+    if key_padding_mask is not None: v = v.masked_fill(key_padding_mask[..., None], 0.0)
+    v = v.reshape(B, -1, M, C // M)  # (B, S, M, C/M)
+    offsets = self.sampling_offsets(query).view(B, Lq, M, L, P, 2)
+    weights = self.attention_weights(query).view(B, Lq, M, L * P).softmax(-1).view(B, Lq, M, L, P)
+    norm = shapes.flip(-1).to(offsets.dtype)  # (L, 2) as (w_l, h_l)
+    offsets = offsets / norm[None, None, None, :, None, :]  # (B, Lq, M, L, P, 2) normalised
+    if Z > 1:
+        if reference_points.shape[-2] != Z:
+            raise ValueError(f"MSDeformableAttention: reference_points {tuple(reference_points.shape)} should be "
+                             f"(B, Lq, {Z}, 2) for num_anchors={Z}")
+        ref = reference_points[:, :, None, None, None, :, :]  # (B, Lq, 1, 1, 1, Z, 2)
+        loc = (ref + offsets.view(B, Lq, M, L, P // Z, Z, 2)).view(B, Lq, M, L, P, 2)
+    else:
+        if reference_points.dim() == 3: reference_points = reference_points[:, :, None].expand(B, Lq, L, 2)
+        loc = reference_points[:, :, None, :, None, :] + offsets  # (B, Lq, M, L, P, 2)
+    out = self.dropout(self.output_proj(ms_deform_attn(v, shapes, loc, weights)))  # (B, Lq, C)
+    return (out + identity if self.residual else out), weights, loc

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..geometry import apply_transform, ego_to_ego
 from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
@@ -228,10 +229,13 @@ class StreamPETRDecoderLayer(nn.Module):
         query = self.norm2(query + self.drop2(out))
         return self.norm3(query + self.ffn(query))
 
-# %% ../../nbs/15_streampetr.ipynb #49b974e2
+# %% ../../nbs/15_streampetr.ipynb #64b8c5d9
 class StreamPETR(nn.Module):
+
     "StreamPETR: PETR position-embedded camera tokens, global-attention decoder, object queries streamed through a memory queue."
+
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points')  # what `forward` returns; distillers check pairings against it
+
     def __init__(self, cfg:StreamPETRConfig|None=None # the config; None: `StreamPETRConfig()` (the paper's R50)
                 ):
         super().__init__()
@@ -281,71 +285,75 @@ class StreamPETR(nn.Module):
         if self.cfg.with_cp and self.training and torch.is_grad_enabled(): return checkpoint(layer, *args, use_reentrant=False)
         return layer(*args)
 
-    def forward_frame(self, feats:Tensor, # (B, N, C, h, w) the FPN level of this frame
-                      ego2img:Tensor, # (B, N, 4, 4) this frame's ego -> its images
-                      img_shape:tuple, # (H, W)
-                      memory:dict, # the queue (`empty_memory` for none)
-                      pose:Tensor, # (B, 4, 4) this frame's ego -> global
-                      time:Tensor # (B,) this frame's time on the memory's clock, seconds
-                     )->dict: # cls (L, B, Q, K), boxes (L, B, Q, 10) metric, query_feats (L, B, Q, C), reference_points (B, Q, 3) metres, aligned memory
-        "One frame of StreamPETR in its own ego frame (Q = num_queries + num_propagated)."
-        cfg = self.cfg
-        B, N, C, h, w = feats.shape
-        P = cfg.num_propagated
-        # 1. camera tokens and their 3D position embedding
-        tokens = self.token_embed(feats.permute(0, 1, 3, 4, 2).flatten(1, 3))  # (B, N*h*w, C)
-        pts = lift_frustum(frustum_points((h, w), img_shape, self.depths), ego2img)  # (B, N, h, w, D, 3)
-        token_pos = self.position_encoder(pts) * self.featurized_pe(tokens).sigmoid()  # (B, N*h*w, C)
-        # 2. current queries
-        ref = self.reference_points.weight[None].expand(B, -1, -1)  # (B, Qn, 3) in [0, 1]
-        query_pos = self.query_embedding(sine_embedding(ref, C // 2))  # (B, Qn, C)
-        tgt = torch.zeros_like(query_pos)
-        # 3. memory seen from this frame
-        al = align_memory(memory, pose, time, cfg.move_with_velocity)
-        valid = memory['valid']  # (B, M)
-        first = ~valid[:, :P, None]  # (B, P, 1) propagated slots with nothing in them yet
-        mem_ref = points_to_unit(al['points'], cfg.pc_range)  # (B, M, 3)
-        mem_ref = torch.cat([torch.where(first, self.pseudo_reference_points[None], mem_ref[:, :P]), mem_ref[:, P:]], 1)
-        mem_feat = memory['embedding'] * valid[..., None]  # (B, M, C)
-        mem_pos = self.query_embedding(sine_embedding(mem_ref, C // 2))  # (B, M, C)
-        if cfg.with_ego_pos:
-            still = nerf_encoding(motion_code(torch.zeros_like(ref[..., :2]), torch.zeros_like(ref[..., 0]),
-                                              torch.eye(4, device=ref.device).expand(B, ref.shape[1], 4, 4)))  # (B, Qn, 180)
-            tgt, query_pos = self.ego_pose_memory(tgt, still), self.ego_pose_pe(query_pos, still)
-            moving = nerf_encoding(motion_code(al['velocity'], al['dt'], al['rel_pose']))  # (B, M, 180)
-            mem_feat, mem_pos = self.ego_pose_memory(mem_feat, moving), self.ego_pose_pe(mem_pos, moving)
-        query_pos = query_pos + self.time_embedding(sine_embedding(torch.zeros_like(ref[..., :1]), C))
-        mem_pos = mem_pos + self.time_embedding(sine_embedding(al['dt'][..., None], C))
-        # 4. the newest P entries join the queries, the rest are extra keys
-        query = torch.cat([tgt, mem_feat[:, :P]], 1)  # (B, Q, C)
-        query_pos = torch.cat([query_pos, mem_pos[:, :P]], 1)  # (B, Q, C)
-        ref = torch.cat([ref, mem_ref[:, :P]], 1)  # (B, Q, 3)
-        # 5. decoder and branches
-        outs = []
-        for layer in self.layers:
-            query = self._maybe_cp(layer, query, query_pos, tokens, token_pos, mem_feat[:, P:], mem_pos[:, P:], ~valid[:, P:])
-            outs.append(self.post_norm(query))
-        dec = torch.nan_to_num(torch.stack(outs))  # (L, B, Q, C)
-        cls = self.cls_branch(dec)  # (L, B, Q, K)
-        delta = self.reg_branch(dec)  # (L, B, Q, 10)
-        centre = unit_to_points((delta[..., :3] + inverse_sigmoid(ref)).sigmoid(), cfg.pc_range)  # (L, B, Q, 3) metres
-        boxes = torch.cat([centre, delta[..., 3:]], -1)
-        return dict(cls=cls, boxes=boxes, query_feats=dec, reference_points=unit_to_points(ref, cfg.pc_range),
-                    memory_points=al['points'], memory_valid=valid, memory_feats=mem_feat)
+# %% ../../nbs/15_streampetr.ipynb #7189bc2d
+@patch
+def forward_frame(self:StreamPETR, feats:Tensor, # (B, N, C, h, w) the FPN level of this frame
+                  ego2img:Tensor, # (B, N, 4, 4) this frame's ego -> its images
+                  img_shape:tuple, # (H, W)
+                  memory:dict, # the queue (`empty_memory` for none)
+                  pose:Tensor, # (B, 4, 4) this frame's ego -> global
+                  time:Tensor # (B,) this frame's time on the memory's clock, seconds
+                 )->dict: # cls (L, B, Q, K), boxes (L, B, Q, 10) metric, query_feats (L, B, Q, C), reference_points (B, Q, 3) metres, aligned memory
+    "One frame of StreamPETR in its own ego frame (Q = num_queries + num_propagated)."
+    cfg = self.cfg
+    B, N, C, h, w = feats.shape
+    P = cfg.num_propagated
+    # 1. camera tokens and their 3D position embedding
+    tokens = self.token_embed(feats.permute(0, 1, 3, 4, 2).flatten(1, 3))  # (B, N*h*w, C)
+    pts = lift_frustum(frustum_points((h, w), img_shape, self.depths), ego2img)  # (B, N, h, w, D, 3)
+    token_pos = self.position_encoder(pts) * self.featurized_pe(tokens).sigmoid()  # (B, N*h*w, C)
+    # 2. current queries
+    ref = self.reference_points.weight[None].expand(B, -1, -1)  # (B, Qn, 3) in [0, 1]
+    query_pos = self.query_embedding(sine_embedding(ref, C // 2))  # (B, Qn, C)
+    tgt = torch.zeros_like(query_pos)
+    # 3. memory seen from this frame
+    al = align_memory(memory, pose, time, cfg.move_with_velocity)
+    valid = memory['valid']  # (B, M)
+    first = ~valid[:, :P, None]  # (B, P, 1) propagated slots with nothing in them yet
+    mem_ref = points_to_unit(al['points'], cfg.pc_range)  # (B, M, 3)
+    mem_ref = torch.cat([torch.where(first, self.pseudo_reference_points[None], mem_ref[:, :P]), mem_ref[:, P:]], 1)
+    mem_feat = memory['embedding'] * valid[..., None]  # (B, M, C)
+    mem_pos = self.query_embedding(sine_embedding(mem_ref, C // 2))  # (B, M, C)
+    if cfg.with_ego_pos:
+        still = nerf_encoding(motion_code(torch.zeros_like(ref[..., :2]), torch.zeros_like(ref[..., 0]),
+                                          torch.eye(4, device=ref.device).expand(B, ref.shape[1], 4, 4)))  # (B, Qn, 180)
+        tgt, query_pos = self.ego_pose_memory(tgt, still), self.ego_pose_pe(query_pos, still)
+        moving = nerf_encoding(motion_code(al['velocity'], al['dt'], al['rel_pose']))  # (B, M, 180)
+        mem_feat, mem_pos = self.ego_pose_memory(mem_feat, moving), self.ego_pose_pe(mem_pos, moving)
+    query_pos = query_pos + self.time_embedding(sine_embedding(torch.zeros_like(ref[..., :1]), C))
+    mem_pos = mem_pos + self.time_embedding(sine_embedding(al['dt'][..., None], C))
+    # 4. the newest P entries join the queries, the rest are extra keys
+    query = torch.cat([tgt, mem_feat[:, :P]], 1)  # (B, Q, C)
+    query_pos = torch.cat([query_pos, mem_pos[:, :P]], 1)  # (B, Q, C)
+    ref = torch.cat([ref, mem_ref[:, :P]], 1)  # (B, Q, 3)
+    # 5. decoder and branches
+    outs = []
+    for layer in self.layers:
+        query = self._maybe_cp(layer, query, query_pos, tokens, token_pos, mem_feat[:, P:], mem_pos[:, P:], ~valid[:, P:])
+        outs.append(self.post_norm(query))
+    dec = torch.nan_to_num(torch.stack(outs))  # (L, B, Q, C)
+    cls = self.cls_branch(dec)  # (L, B, Q, K)
+    delta = self.reg_branch(dec)  # (L, B, Q, 10)
+    centre = unit_to_points((delta[..., :3] + inverse_sigmoid(ref)).sigmoid(), cfg.pc_range)  # (L, B, Q, 3) metres
+    boxes = torch.cat([centre, delta[..., 3:]], -1)
+    return dict(cls=cls, boxes=boxes, query_feats=dec, reference_points=unit_to_points(ref, cfg.pc_range),
+                memory_points=al['points'], memory_valid=valid, memory_feats=mem_feat)
 
-    @torch.no_grad()
-    def write_memory(self, memory:dict, # the queue
-                     out:dict, # `forward_frame`'s output
-                     pose:Tensor, # (B, 4, 4) the frame's ego -> global
-                     time:Tensor, # (B,) the frame's time
-                     valid:Tensor # (B,) bool: False for a missing (repeated) frame
-                    )->dict: # the new queue
-        "Push the frame's top-k queries (by best class score of the last layer) into the queue."
-        score = out['cls'][-1].sigmoid().amax(-1)  # (B, Q)
-        idx = score.topk(self.cfg.topk_proposals, dim=1).indices  # (B, k)
-        take = lambda x: torch.gather(x, 1, idx[..., None].expand(-1, -1, x.shape[-1]))  # (B, k, ...)
-        last = out['boxes'][-1]  # (B, Q, 10)
-        return push_memory(memory, take(out['query_feats'][-1]), take(last[..., :3]), take(last[..., 8:10]), time, pose, valid)
+# %% ../../nbs/15_streampetr.ipynb #fafb4101
+@patch
+@torch.no_grad()
+def write_memory(self:StreamPETR, memory:dict, # the queue
+                 out:dict, # `forward_frame`'s output
+                 pose:Tensor, # (B, 4, 4) the frame's ego -> global
+                 time:Tensor, # (B,) the frame's time
+                 valid:Tensor # (B,) bool: False for a missing (repeated) frame
+                )->dict: # the new queue
+    "Push the frame's top-k queries (by best class score of the last layer) into the queue."
+    score = out['cls'][-1].sigmoid().amax(-1)  # (B, Q)
+    idx = score.topk(self.cfg.topk_proposals, dim=1).indices  # (B, k)
+    take = lambda x: torch.gather(x, 1, idx[..., None].expand(-1, -1, x.shape[-1]))  # (B, k, ...)
+    last = out['boxes'][-1]  # (B, Q, 10)
+    return push_memory(memory, take(out['query_feats'][-1]), take(last[..., :3]), take(last[..., 8:10]), time, pose, valid)
 
 # %% ../../nbs/15_streampetr.ipynb #6718beeb
 def frame_plan(frame_dt:Tensor, # (B, T) seconds from the current frame (frame 0)
