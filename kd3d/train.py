@@ -17,15 +17,15 @@ from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, Con
 from .data import NuScenesDataset, collate
 from .toyworld import make_toy_nuscenes
 from .evaluation import evaluate, load_nuscenes, format_metrics, benchmark, proc_status_kb, reset_peak_rss
+from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups
+from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_state, preserve_rng, save_checkpoint,
+                             load_checkpoint, load_model_state, detector_prefix, trainee_state, load_trainee_state, checkpoint_path,
+                             list_checkpoints, latest_checkpoint, prune_checkpoints, RunLog, read_log)
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'launch_env',
-           'resolve_precision', 'make_fabric', 'Recipe', 'plan_recipe', 'lr_factor', 'param_groups', 'describe_groups',
-           'EpochSampler', 'SeededSamples', 'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla',
-           'as_trainee', 'detector_prefix', 'total_loss', 'accumulate_gradients', 'optimizer_step', 'CheckpointError',
-           'rng_state', 'set_rng_state', 'preserve_rng', 'save_checkpoint', 'load_checkpoint', 'load_model_state',
-           'trainee_state', 'load_trainee_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint',
-           'prune_checkpoints', 'RunLog', 'read_log', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
+__all__ = ['BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'EpochSampler', 'SeededSamples',
+           'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla', 'as_trainee', 'total_loss',
+           'accumulate_gradients', 'optimizer_step', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
            'train', 'evaluate_checkpoint', 'time_training_steps', 'bench', 'format_bench']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
@@ -60,111 +60,6 @@ def build_detector(model_cfg:ModelConfig # cfg.model
                   )->nn.Module:
     "Build the detector that `cfg.model` names."
     return model_module(model_cfg.name).build_model(detector_config(model_cfg))
-
-# %% ../nbs/18_train.ipynb #908058bc
-def launch_env()->dict:
-    "The process layout torchrun (or SLURM through torchrun) gave us: world size, processes per node, node count; None when not launched so."
-    if 'LOCAL_WORLD_SIZE' not in os.environ or 'WORLD_SIZE' not in os.environ: return None
-    world, local = int(os.environ['WORLD_SIZE']), int(os.environ['LOCAL_WORLD_SIZE'])
-    return dict(world_size=world, devices=local, num_nodes=max(1, world // local))
-
-def resolve_precision(precision:str, # cfg.train.precision
-                      accelerator:str # 'cpu', 'cuda', 'gpu', 'auto', ...
-                     )->str:
-    "'auto' -> 'bf16-mixed' on a GPU with bf16, '16-mixed' on an older GPU, '32-true' on the CPU."
-    if precision != 'auto': return precision
-    gpu = accelerator in ('cuda', 'gpu') or (accelerator == 'auto' and torch.cuda.is_available())
-    if not gpu: return '32-true'
-    return 'bf16-mixed' if torch.cuda.is_bf16_supported() else '16-mixed'
-
-def make_fabric(train_cfg:TrainConfig # cfg.train: accelerator, devices, precision, find_unused_parameters
-               ):
-    "A launched `lightning_fabric.Fabric` for this process: DDP when there is more than one process."
-    from lightning_fabric import Fabric
-    from lightning_fabric.strategies import DDPStrategy
-    env = launch_env()
-    devices, num_nodes = (env['devices'], env['num_nodes']) if env else (train_cfg.devices, 1)
-    accelerator = train_cfg.accelerator
-    strategy = DDPStrategy(find_unused_parameters=train_cfg.find_unused_parameters) if devices * num_nodes > 1 else 'auto'
-    fabric = Fabric(accelerator=accelerator, devices=devices, num_nodes=num_nodes, strategy=strategy,
-                    precision=resolve_precision(train_cfg.precision, accelerator))
-    fabric.launch()
-    return fabric
-
-# %% ../nbs/18_train.ipynb #ac5a5788
-@dataclass
-class Recipe:
-    "What the global batch makes of `cfg.train`: the numbers the loop runs with."
-    world_size:int # processes (GPUs, or CPU processes)
-    batch_size:int # per device and micro-step
-    accumulate:int # micro-steps per optimizer step
-    global_batch:int # samples per optimizer step
-    lr:float # the base lr after scaling (before the per-group multipliers)
-    lr_scale:float # lr / cfg.train.lr
-    warmup_steps:int # optimizer steps of linear warm-up
-    steps_per_epoch:int # optimizer steps per pass over the data
-    total_steps:int # optimizer steps of the run
-    num_samples:int # samples in the train split
-    summary:str = '' # the sentence the log prints
-
-def plan_recipe(t:TrainConfig, # cfg.train
-                world_size:int, # processes
-                num_samples:int, # samples in the train split
-                device:str='GPU' # what one process drives, for the message
-               )->Recipe:
-    "The global batch, scaled lr, warm-up and length of a run, and the sentence that explains them."
-    gb = world_size * t.batch_size * t.accumulate
-    per_rank = math.ceil(num_samples / world_size)  # the sampler pads the last round
-    spe = per_rank // t.batch_size // t.accumulate
-    if spe < 1 and t.max_steps == 0:
-        raise ConfigError(f"the train split has {num_samples} samples, fewer than one global batch of {gb} "
-                          f"({world_size} x {t.batch_size} x accumulate {t.accumulate}): lower train.batch_size or train.accumulate")
-    spe = max(spe, 1)
-    ratio = gb / t.lr_batch
-    scale = {'linear': ratio, 'sqrt': math.sqrt(ratio), 'none': 1.0}[t.lr_scaling]
-    warmup = round(t.warmup_steps * t.lr_batch / gb)
-    total = t.max_steps if t.max_steps > 0 else t.epochs * spe
-    warmup = min(warmup, total)
-    dev = device if world_size == 1 else device + ('es' if device.endswith('s') else 's')
-    how = {'linear': 'scaled linearly', 'sqrt': 'scaled by the square root', 'none': 'not scaled (lr_scaling=none)'}[t.lr_scaling]
-    length = (f"{t.max_steps} steps (train.max_steps; {t.max_steps / spe:.2f} epochs)" if t.max_steps > 0
-              else f"{t.epochs} epochs x {spe} steps = {total} steps")
-    summary = (f"global batch {gb} = {world_size} {dev} x {t.batch_size} x accumulate {t.accumulate}; lr {t.lr:g} as configured for "
-               f"global batch {t.lr_batch} -> {how} x{scale:g} = {t.lr * scale:g}; warm-up {t.warmup_steps} steps at batch "
-               f"{t.lr_batch} -> {warmup} steps ({t.warmup_steps * t.lr_batch} samples); {length} over {num_samples} samples")
-    return Recipe(world_size, t.batch_size, t.accumulate, gb, t.lr * scale, scale, warmup, spe, total, num_samples, summary)
-
-# %% ../nbs/18_train.ipynb #79d0b931
-def lr_factor(step:int, # optimizer step s, from 0
-              total_steps:int, # S
-              warmup_steps:int=0, # S_w
-              warmup_ratio:float=1 / 3, # r
-              min_lr_ratio:float=1e-3, # m
-              schedule:str='cosine' # 'cosine' or 'constant'
-             )->float:
-    "The factor f(s) on the base lr of each parameter group."
-    main = 1.0 if schedule == 'constant' else min_lr_ratio + (1 - min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1)))
-    if step < warmup_steps: main *= warmup_ratio + (1 - warmup_ratio) * step / warmup_steps
-    return main
-
-# %% ../nbs/18_train.ipynb #e42cf97c
-def param_groups(model:nn.Module, # the detector
-                 lr:float, # base lr (after scaling)
-                 weight_decay:float, # AdamW weight decay
-                 lr_mult:dict # {name part: factor}, first match wins
-                )->list: # AdamW groups with 'group' (the matched key or 'other') and 'lr_mult'
-    "AdamW parameter groups: one per `lr_mult` key that matches some parameter, and one for the rest."
-    groups = {}
-    for name, p in model.named_parameters():
-        if not p.requires_grad: continue
-        key = next((k for k in lr_mult if k in name), None)
-        g = groups.setdefault(key, dict(params=[], group=key or 'other', lr_mult=float(lr_mult[key]) if key else 1.0))
-        g['params'].append(p)
-    return [dict(g, lr=lr * g['lr_mult'], weight_decay=weight_decay) for g in groups.values()]
-
-def describe_groups(groups:list)->str:
-    "One line per group: name, parameter count, lr."
-    return '; '.join(f"{g['group']}: {sum(p.numel() for p in g['params']):,} params at lr {g.get('initial_lr', g['lr']):.3g}" for g in groups)
 
 # %% ../nbs/18_train.ipynb #a918bb2b
 class EpochSampler(torch.utils.data.Sampler):
@@ -263,10 +158,6 @@ def as_trainee(model:nn.Module)->nn.Module:
     "The module to train: `model` if it follows the protocol (it has a `.detector`), else `Vanilla(model)` around a detector."
     return model if isinstance(getattr(model, 'detector', None), nn.Module) else Vanilla(model)
 
-def detector_prefix(trainee:nn.Module)->str:
-    "Where the detector's weights sit in the trainee's state dict: 'detector.' in a `Vanilla`, 'student.' in a distiller."
-    return next(n for n, m in trainee.named_modules() if m is trainee.detector) + '.'
-
 def total_loss(losses:dict)->Tensor:
     "The sum of the terms whose name starts with 'loss'."
     terms = [v for k, v in losses.items() if k.startswith('loss')]
@@ -299,150 +190,6 @@ def optimizer_step(fabric, trainee, optimizer, # the Fabric, the model and its o
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     return norm
-
-# %% ../nbs/18_train.ipynb #df11ee81
-CHECKPOINT_FORMAT = 2  # 2: 'model' holds the detector alone, 'trainee' the rest of the trainee (format 1: the trainee's whole state)
-
-class CheckpointError(ValueError):
-    "A checkpoint that cannot be used, with the reason and the fix."
-
-def rng_state()->dict:
-    "The RNG states of Python, NumPy and PyTorch (CPU, and the current GPU if CUDA is in use) as tensors and plain types."
-    version, mt, gauss = random.getstate()
-    kind, keys, pos, has_gauss, cached = np.random.get_state()
-    return dict(python=dict(version=version, state=list(mt), gauss=gauss),
-                numpy=dict(kind=kind, keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(cached)),
-                torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state() if torch.cuda.is_initialized() else None)  # this process's GPU
-
-def set_rng_state(s:dict):
-    "Restore the states of `rng_state`."
-    random.setstate((s['python']['version'], tuple(s['python']['state']), s['python']['gauss']))
-    n = s['numpy']
-    np.random.set_state((n['kind'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
-    torch.set_rng_state(s['torch'])
-    if s['cuda'] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state(s['cuda'])
-
-@contextlib.contextmanager
-def preserve_rng():
-    "Run a block (e.g. an evaluation) without changing any RNG state of the training."
-    s = rng_state()
-    try: yield
-    finally: set_rng_state(s)
-
-def save_checkpoint(path, # the file to write
-                    state:dict # tensors, numbers, strings, lists and dicts only
-                   )->Path:
-    "Write a checkpoint atomically: a temporary file in the same folder, flushed, then renamed over `path`."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        with open(tmp, 'wb') as f:
-            torch.save(state, f)
-            f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
-# %% ../nbs/18_train.ipynb #69ad9cad
-def load_checkpoint(path # a checkpoint written by `save_checkpoint`
-                   )->dict:
-    "Read a checkpoint safely (`weights_only=True`, on the CPU), with clear errors for a missing or broken file."
-    path = Path(path).expanduser()
-    if not path.is_file():
-        near = sorted(p.name for p in path.parent.glob('*.pt')) if path.parent.is_dir() else []
-        raise CheckpointError(f"checkpoint {path} does not exist" + (f"; checkpoints in {path.parent}: {near}" if near else ''))
-    try: state = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise CheckpointError(f"checkpoint {path} cannot be read ({type(e).__name__}: {str(e)[:300]}); it may be truncated "
-                              "or not a kd3d checkpoint. Use another one (each run keeps the newest train.keep_ckpts)") from None
-    if not isinstance(state, dict) or 'model' not in state:
-        raise CheckpointError(f"checkpoint {path} holds no 'model' state dict (keys: {sorted(state)[:10] if isinstance(state, dict) else type(state).__name__})")
-    m = state['model']
-    if state.get('format', 1) < 2 and m and all(k.startswith(('student.', 'terms.')) for k in m):  # a format-1 distilled run
-        state['model'] = {k[len('student.'):]: v for k, v in m.items() if k.startswith('student.')}
-        state['trainee'] = {k: v for k, v in m.items() if k.startswith('terms.')}
-    return state
-
-def load_model_state(model:nn.Module, # the model to fill
-                     state_dict:dict, # its weights
-                     source:str='the checkpoint', # for the message
-                     config:dict|None=None # the checkpoint's flat config, to name the model it came from
-                    ):
-    "Load weights strictly; a mismatch raises a `CheckpointError` naming the missing, unexpected and misshaped keys."
-    own = model.state_dict()
-    missing, unexpected = [k for k in own if k not in state_dict], [k for k in state_dict if k not in own]
-    shapes = [f"{k}: {tuple(state_dict[k].shape)} vs {tuple(v.shape)}" for k, v in own.items()
-              if k in state_dict and tuple(state_dict[k].shape) != tuple(v.shape)]
-    if missing or unexpected or shapes:
-        show = lambda xs: f"{len(xs)} ({', '.join(xs[:6])}{', ...' if len(xs) > 6 else ''})"
-        made = (f" It was saved by model.name={config.get('model.name')!r} preset={config.get('model.preset')!r} "
-                f"(config {config.get('name')!r})." if config else '')
-        raise CheckpointError(f"{source} does not fit {type(model).__name__}: missing keys {show(missing)}; unexpected keys "
-                              f"{show(unexpected)}; shape mismatches {show(shapes)}.{made} Use a checkpoint of the same model "
-                              f"and preset, or the config it was trained with (saved beside it as config.yaml).")
-    model.load_state_dict(state_dict)
-
-def trainee_state(trainee:nn.Module)->dict: # {'model': the detector's weights, 'trainee': the rest (adapters of a distiller)}
-    "What a checkpoint stores of the trainee: its detector alone under 'model', so that any detector loads it."
-    p, sd = detector_prefix(trainee), trainee.state_dict()
-    return dict(model={k[len(p):]: v for k, v in sd.items() if k.startswith(p)},
-                trainee={k: v for k, v in sd.items() if not k.startswith(p)})
-
-def load_trainee_state(trainee:nn.Module, state:dict, source:str='the checkpoint'):
-    "Fill the trainee from a checkpoint's 'model' and 'trainee' (strict, with `load_model_state`'s messages)."
-    load_model_state(trainee.detector, state['model'], source, state.get('config'))  # the detector first: its own key names
-    p = detector_prefix(trainee)
-    load_model_state(trainee, {**{p + k: v for k, v in state['model'].items()}, **state.get('trainee', {})}, source, state.get('config'))
-
-# %% ../nbs/18_train.ipynb #717252e6
-def checkpoint_path(out_dir, step:int)->Path: return Path(out_dir) / 'checkpoints' / f'step_{step:07d}.pt'
-
-def list_checkpoints(out_dir)->list:
-    "The step checkpoints of a run folder, oldest first."
-    return sorted(p for p in (Path(out_dir) / 'checkpoints').glob('step_*.pt') if re.fullmatch(r'step_\d+\.pt', p.name))
-
-def latest_checkpoint(out_dir)->Path|None:
-    "The newest step checkpoint of a run folder, or None."
-    c = list_checkpoints(out_dir)
-    return c[-1] if c else None
-
-def prune_checkpoints(out_dir, keep:int):
-    "Delete all but the newest `keep` step checkpoints."
-    for p in list_checkpoints(out_dir)[:-keep] if keep > 0 else []: p.unlink()
-
-# %% ../nbs/18_train.ipynb #3384dfa7
-class RunLog:
-    "JSON lines (always) and TensorBoard scalars (when installed) of process 0."
-    def __init__(self, out_dir, enabled:bool=True, tensorboard:bool=True):
-        self.path, self.enabled, self.tb = Path(out_dir) / 'log.jsonl', enabled, None
-        self.note = ''
-        if enabled and tensorboard:
-            try:
-                from torch.utils.tensorboard import SummaryWriter
-                self.tb = SummaryWriter(str(Path(out_dir) / 'tensorboard'))
-            except ImportError: self.note = "tensorboard is not installed: no event files (pip install tensorboard); log.jsonl holds every number"
-    def truncate_after(self, step:int):
-        "Drop the records of steps after `step` (those of a run killed after its last checkpoint)."
-        if not (self.enabled and self.path.exists()): return
-        keep = [l for l in self.path.read_text().splitlines() if l.strip() and json.loads(l).get('step', 0) <= step]
-        self.path.write_text(''.join(l + '\n' for l in keep))
-    def write(self, record:dict):
-        "Append a record {'step': ..., name: number, ...}."
-        if not self.enabled: return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, 'a') as f: f.write(json.dumps(record) + '\n')
-        if self.tb is not None:
-            for k, v in record.items():
-                if k != 'step' and isinstance(v, (int, float)): self.tb.add_scalar(k, v, record['step'])
-    def close(self):
-        if self.tb is not None: self.tb.close()
-
-def read_log(out_dir)->list:
-    "The records of a run's `log.jsonl`."
-    p = Path(out_dir) / 'log.jsonl'
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
 # %% ../nbs/18_train.ipynb #606d1c42
 def gather_objects(fabric, obj)->list:
