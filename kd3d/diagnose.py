@@ -11,46 +11,18 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import CLASSES
 from .geometry import box_corners, encode_boxes, project_points
+from .masks import box_image_masks
 from .models.bevformer import bev_pillars
 from .models.sampling import sample_multiview
 from .evaluation import evaluate
 from .toyworld import CLASS_SPECS
 
 # %% auto #0
-__all__ = ['gt_image_masks', 'pillar_lift', 'lift_hits', 'gt_bev_features', 'random_boxes', 'DecoderProbe', 'fit', 'score',
-           'OracleTrunk', 'gt_depth_map']
-
-# %% ../nbs/19_diagnose.ipynb #0dddce6b
-def gt_image_masks(gt_boxes:list, # B tensors (M_b, 9) in the reference ego frame
-                   gt_labels:list, # B tensors (M_b,) class indices
-                   ego2img:Tensor, # (B, N, 4, 4) one frame's cameras
-                   img_shape, # (H, W) of the images
-                   feat_shape, # (h, w) of the maps to fill
-                   num_classes:int=len(CLASSES), # K channels
-                   min_depth:float=0.1 # a box with a corner nearer than this (or behind) is left out of that camera
-                  )->Tensor: # (B, N, K, h, w) in {0, 1}
-    "Per-class masks: 1 on the cells inside the image rectangle spanned by each box's eight projected corners."
-    B, N = ego2img.shape[:2]
-    H, W = (int(s) for s in img_shape)
-    h, w = (int(s) for s in feat_shape)
-    out = torch.zeros(B, N, num_classes, h, w)
-    xs, ys = (torch.arange(w) + 0.5) * W / w, (torch.arange(h) + 0.5) * H / h  # (w,), (h,) cell centres in pixels
-    for b, (boxes, labels) in enumerate(zip(gt_boxes, gt_labels)):
-        if len(boxes) == 0: continue
-        corners = box_corners(boxes.double().cpu()).reshape(1, -1, 3)  # (1, M*8, 3)
-        uv, depth = project_points(corners, ego2img[b].double().cpu())  # (N, M*8, 2), (N, M*8)
-        uv, depth = uv.reshape(N, -1, 8, 2), depth.reshape(N, -1, 8)  # (N, M, 8, 2), (N, M, 8)
-        seen = (depth > min_depth).all(-1)  # (N, M)
-        lo, hi = uv.amin(2), uv.amax(2)  # (N, M, 2) rectangle corners (u, v)
-        in_u = (xs >= lo[..., :1]) & (xs <= hi[..., :1])  # (N, M, w)
-        in_v = (ys >= lo[..., 1:]) & (ys <= hi[..., 1:])  # (N, M, h)
-        rect = (in_v[..., :, None] & in_u[..., None, :] & seen[..., None, None]).float()  # (N, M, h, w)
-        onehot = F.one_hot(labels.long().cpu(), num_classes).float()  # (M, K)
-        out[b] = torch.einsum('nmhw,mk->nkhw', rect, onehot).clamp(max=1)
-    return out
+__all__ = ['pillar_lift', 'lift_hits', 'gt_bev_features', 'random_boxes', 'DecoderProbe', 'fit', 'score', 'OracleTrunk',
+           'gt_depth_map']
 
 # %% ../nbs/19_diagnose.ipynb #6cdc1940
-def pillar_lift(feats:Tensor, # (B, N, C, h, w) image features (e.g. `gt_image_masks`)
+def pillar_lift(feats:Tensor, # (B, N, C, h, w) image features (e.g. `box_image_masks`)
                 ego2img:Tensor, # (B, N, 4, 4)
                 img_shape, # (H, W) of the images
                 bev_hw:tuple, # (Hb, Wb)
@@ -206,7 +178,7 @@ class OracleTrunk(nn.Module):
         b = self.batch
         out = []
         for (h, w), proj in zip(self.level_shapes, self.proj):
-            m = gt_image_masks(b['gt_boxes'], b['gt_labels'], b['ego2img'][:, 0], b['img_shape'], (h, w), self.num_classes)
+            m = box_image_masks(b['gt_boxes'], b['gt_labels'], b['ego2img'][:, 0], b['img_shape'], (h, w), self.num_classes)
             if self.with_depth: m = torch.cat([m, gt_depth_map(b['gt_boxes'], b['ego2img'][:, 0], b['img_shape'], (h, w))], 2)
             f = proj(m.to(img).flatten(0, 1))  # (B*N, C, h, w)
             out.append(f.reshape(B, 1, N, -1, h, w).expand(B, T, N, -1, h, w))
@@ -224,7 +196,7 @@ def gt_depth_map(gt_boxes:list, # B tensors (M_b, 9)
     out = torch.zeros(B, N, 1, h, w)
     for b, boxes in enumerate(gt_boxes):
         if len(boxes) == 0: continue
-        rect = gt_image_masks([boxes], [torch.arange(len(boxes))], ego2img[b:b + 1], img_shape, (h, w), len(boxes))[0]  # (N, M, h, w)
+        rect = box_image_masks([boxes], [torch.arange(len(boxes))], ego2img[b:b + 1], img_shape, (h, w), len(boxes))[0]  # (N, M, h, w)
         _, d = project_points(boxes[None, :, :3].double().cpu(), ego2img[b].double().cpu())  # (N, M) centre depths
         depth = torch.where(rect > 0, d[..., None, None].float() / scale, torch.full_like(rect, float('inf'))).amin(1)  # (N, h, w)
         out[b, :, 0] = torch.where(depth.isinf(), torch.zeros_like(depth), depth)

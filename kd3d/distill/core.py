@@ -13,18 +13,17 @@ from torch import nn, Tensor
 from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import kd3d_home, seed_everything
 from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config
-from ..geometry import box_corners
+from ..masks import image_fg_mask, bev_fg_mask
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
 from ..train import (resolve_path, latest_checkpoint, build_detector, load_checkpoint, load_model_state, train, run_dir,
                         evaluate_checkpoint, RunLog, ensure_data, make_fabric, make_dataset, make_loader, time_training_steps)
 
 # %% auto #0
 __all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'tap_channels', 'select_tap',
-           'to_embedding', 'query_correspondence', 'gather_queries', 'image_fg_mask', 'bev_fg_mask', 'kd_methods',
-           'KDTermSpec', 'KDTerm', 'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller',
-           'DistillConfig', 'DistillExperimentConfig', 'term_specs', 'load_distill_config',
-           'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'bench_distill',
-           'format_bench_distill']
+           'to_embedding', 'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm',
+           'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig',
+           'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint',
+           'build_distiller', 'teacher_config', 'distill', 'bench_distill', 'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -114,60 +113,6 @@ def gather_queries(x:Tensor, # (B, Q, C)
                    idx:Tensor # (B, k)
                   )->Tensor: # (B, k, C)
     return x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))
-
-# %% ../../nbs/20_distiller.ipynb #2429d3da
-def image_fg_mask(batch:dict, # gt_boxes, ego2img, img_shape
-                  hw:tuple, # (h, w) of the feature map
-                  frame:int=0 # which frame's cameras
-                 )->Tensor: # (B*N, 1, h, w) in {0, 1}
-    "1 inside the image rectangle of any ground-truth box, per camera, at feature resolution."
-    ego2img = batch['ego2img'][:, frame]  # (B, N, 4, 4)
-    B, N = ego2img.shape[:2]
-    H, W = [int(v) for v in batch['img_shape']]
-    h, w = hw
-    mask = torch.zeros(B, N, h, w, device=ego2img.device)
-    ys, xs = (torch.arange(h, device=mask.device) + 0.5) * H / h, (torch.arange(w, device=mask.device) + 0.5) * W / w
-    for b in range(B):
-        boxes = batch['gt_boxes'][b].to(ego2img)
-        if len(boxes) == 0: continue
-        c = box_corners(boxes[:, :7]).reshape(-1, 3)  # (M*8, 3)
-        c = torch.cat([c, torch.ones_like(c[:, :1])], -1)  # (M*8, 4)
-        p = torch.einsum('nij,pj->npi', ego2img[b], c).reshape(N, len(boxes), 8, 4)  # (N, M, 8, 4)
-        depth = p[..., 2]
-        uv = p[..., :2] / depth.clamp(min=1e-3)[..., None]  # (N, M, 8, 2)
-        front = depth > 0.1
-        big = torch.finfo(uv.dtype).max
-        u0 = torch.where(front, uv[..., 0], big).amin(-1); u1 = torch.where(front, uv[..., 0], -big).amax(-1)  # (N, M)
-        v0 = torch.where(front, uv[..., 1], big).amin(-1); v1 = torch.where(front, uv[..., 1], -big).amax(-1)
-        inside_x = (xs[None, None] >= u0[..., None]) & (xs[None, None] <= u1[..., None])  # (N, M, w)
-        inside_y = (ys[None, None] >= v0[..., None]) & (ys[None, None] <= v1[..., None])  # (N, M, h)
-        mask[b] = (inside_y[..., :, None] & inside_x[..., None, :]).any(1).float()  # (N, h, w)
-    return mask.flatten(0, 1)[:, None]  # (B*N, 1, h, w)
-
-def bev_fg_mask(batch:dict, # gt_boxes
-                bev_hw:tuple, # (Hb, Wb)
-                pc_range=POINT_CLOUD_RANGE # the grid's extent
-               )->Tensor: # (B, 1, Hb, Wb) in {0, 1}
-    "1 on BEV cells whose centre lies in a ground-truth footprint, and on the cell of every box centre."
-    Hb, Wb = bev_hw
-    x0, y0, _, x1, y1, _ = (float(v) for v in pc_range)
-    B = len(batch['gt_boxes'])
-    xs = x0 + (torch.arange(Wb) + 0.5) / Wb * (x1 - x0)  # (Wb,) cell centres
-    ys = y0 + (torch.arange(Hb) + 0.5) / Hb * (y1 - y0)  # (Hb,)
-    yy, xx = torch.meshgrid(ys, xs, indexing='ij')  # (Hb, Wb)
-    mask = torch.zeros(B, Hb, Wb)
-    for b, boxes in enumerate(batch['gt_boxes']):
-        boxes = boxes.detach().float().cpu()
-        if len(boxes) == 0: continue
-        dx, dy = xx[None] - boxes[:, 0, None, None], yy[None] - boxes[:, 1, None, None]  # (M, Hb, Wb)
-        c, s = boxes[:, 6].cos()[:, None, None], boxes[:, 6].sin()[:, None, None]
-        along, across = c * dx + s * dy, -s * dx + c * dy  # in the box frame: along its length, across its width
-        inside = (along.abs() <= boxes[:, 4, None, None] / 2) & (across.abs() <= boxes[:, 3, None, None] / 2)  # (M, Hb, Wb)
-        mask[b] = inside.any(0).float()
-        j = ((boxes[:, 0] - x0) / (x1 - x0) * Wb).floor().long(); i = ((boxes[:, 1] - y0) / (y1 - y0) * Hb).floor().long()
-        ok = (i >= 0) & (i < Hb) & (j >= 0) & (j < Wb)
-        mask[b, i[ok], j[ok]] = 1.0
-    return mask[:, None].to(batch['gt_boxes'][0].device if B else 'cpu')
 
 # %% ../../nbs/20_distiller.ipynb #915d00ee
 METHOD_MODULES = ['kd3d.distill.classic']  # modules with a `*_METHODS` dict {name: method entry}
