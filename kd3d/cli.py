@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, json, os, sys
 from pathlib import Path
-from .config import ConfigError, load_config, config_to_yaml
+from .config import ExperimentConfig, ConfigError, load_config, config_to_yaml
 from .train import CheckpointError, train, evaluate_checkpoint, bench, format_bench
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill

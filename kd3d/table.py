@@ -14,7 +14,7 @@ from .train import (BOOKKEEPING_KEYS, train, run_dir, latest_checkpoint, evaluat
                         checkpoint_path, build_detector, make_dataset, ensure_data, resolve_path)
 from .distill.core import distill
 from .data import collate
-from .evaluation import benchmark
+from .speed import benchmark
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table', 'resolve_configs',

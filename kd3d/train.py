@@ -16,7 +16,8 @@ from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, Con
                          flatten_config, config_from_flat, config_diff)
 from .data import NuScenesDataset, collate
 from .toyworld import make_toy_nuscenes
-from .evaluation import evaluate, load_nuscenes, format_metrics, benchmark, proc_status_kb, reset_peak_rss
+from .evaluation import evaluate, load_nuscenes, format_metrics
+from .speed import benchmark, proc_status_kb, reset_peak_rss
 from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups
 from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_state, preserve_rng, save_checkpoint,
                              load_checkpoint, load_model_state, detector_prefix, trainee_state, load_trainee_state, checkpoint_path,

@@ -5,6 +5,7 @@
 # %% ../nbs/30_widgets.ipynb #7e8db715
 from __future__ import annotations
 import matplotlib.pyplot as plt
+import torch
 import ipywidgets as widgets
 from IPython.display import display
 from .show import show_data_sample
