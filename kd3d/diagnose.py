@@ -15,7 +15,7 @@ from .masks import box_image_masks
 from .models.bevformer import bev_pillars
 from .models.sampling import sample_multiview
 from .evaluation import evaluate
-from .toyworld import CLASS_SPECS
+from .toycity import CLASS_SPECS
 
 # %% auto #0
 __all__ = ['pillar_lift', 'lift_hits', 'gt_bev_features', 'random_boxes', 'DecoderProbe', 'fit', 'score', 'OracleTrunk',
