@@ -18,7 +18,7 @@ from .speed import benchmark
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table', 'resolve_configs',
-           'method_row_name', 'run_table']
+           'method_row_name', 'check_pair', 'run_table']
 
 # %% ../nbs/28_table.ipynb #eb83c177
 # chapter 18's bookkeeping keys (what a resumed run may change), less the evaluation classes (they change the
@@ -115,6 +115,13 @@ def method_row_name(cfg)->str:
     return f"student + {' + '.join(methods)}"
 
 # %% ../nbs/28_table.ipynb #57baf852
+def check_pair(kd_cfg, student_cfg, teacher_cfg):
+    "A distillation config of the table must distil the table's student from the table's teacher."
+    for role, a, b in (('student', kd_cfg.model, student_cfg.model), ('teacher', kd_cfg.teacher, teacher_cfg.model)):
+        if (a.name, a.preset, a.overrides) != (b.name, b.preset, b.overrides):
+            raise ConfigError(f"{kd_cfg.name}: its {role} is {a.name} ({a.preset}), but the table's {role} config is {b.name} "
+                              f"({b.preset}); choose configs of the same pair")
+
 def run_table(teacher:str, # the teacher's config
               student:str, # the student's config
               configs=(), # distillation configs (names or patterns)
@@ -137,12 +144,7 @@ def run_table(teacher:str, # the teacher's config
     t_cfg = run_config(teacher, 'teacher', data_root, out, overrides if teacher_overrides is None else teacher_overrides)
     s_cfgs = [run_config(student, 'student', data_root, out, [*overrides, f'train.seed={s}']) for s in range(seeds)]
     k_cfgs = {n: [run_config(n, 'kd', data_root, out, [*overrides, f'train.seed={s}']) for s in range(seeds)] for n in names}
-    for n, cs in k_cfgs.items():
-        c = cs[0]
-        for role, a, b in (('student', c.model, s_cfgs[0].model), ('teacher', c.teacher, t_cfg.model)):
-            if (a.name, a.preset, a.overrides) != (b.name, b.preset, b.overrides):
-                raise ConfigError(f"{n}: its {role} is {a.name} ({a.preset}), but the table's {role} config is {b.name} ({b.preset}); "
-                                  f"choose configs of the same pair")
+    for cs in k_cfgs.values(): check_pair(cs[0], s_cfgs[0], t_cfg)
     out.mkdir(parents=True, exist_ok=True)
     csv_path, rows, cfgs = out / 'runs.csv', {}, {}
     fields = ['row', 'config', 'seed', *TABLE_COLUMNS, 'fps', 'params', 'run_dir']

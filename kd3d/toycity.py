@@ -22,7 +22,8 @@ __all__ = ['CATEGORIES', 'ATTRIBUTES', 'VISIBILITY', 'SENSOR_CHANNELS', 'TOY_SIZ
            'PANTS', 'WHITE', 'PHASES', 'make_token', 'ToyConfig', 'toy_config', 'rot_z', 'rot_y', 'rot_x',
            'yaw_quaternion', 'matrix_quaternion', 'quaternion_matrix', 'make_calibration', 'road_centres',
            'value_noise', 'nearest_road', 'ground_material', 'ground_colour', 'part_template', 'make_parts', 'Motion',
-           'Agent', 'ToyScene', 'simulate_scene']
+           'Agent', 'ToyScene', 'lane_traffic', 'red_light', 'traffic', 'roadside', 'pedestrians', 'keep_near',
+           'simulate_scene']
 
 # %% ../nbs/02_toycity.ipynb #1e7f8e69
 CATEGORIES = (
@@ -477,33 +478,89 @@ class _Local:
 # %% ../nbs/02_toycity.ipynb #7b0b81a9
 PHASES = ('green', 'stopping', 'waiting', 'starting')
 
-# %% ../nbs/02_toycity.ipynb #efba8d9f
-def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
-                   index:int,      # scene index in the dataset (train scenes first)
-                  ) -> ToyScene:
-    "The deterministic simulation of scene `index`: ego motion and every agent, in global coordinates."
-    rng = np.random.default_rng([cfg.seed, index, 7])
-    T = (cfg.n_keyframes - 1) * cfg.keyframe_interval_us * 1e-6
-    ci, cj = rng.integers(1, N_ROADS - 1, 2)
-    L = _Local(road_centres()[[ci, cj]], rng.integers(4) * math.pi / 2 + 0.)
-    phase = str(rng.choice(PHASES, p=[0.45, 0.25, 0.1, 0.2]))
-    agents = []
-    main_green = phase in ('green', 'starting')
-    ego_lane = float(rng.choice([LANE / 2, LANE * 1.5]))
-    ego_v = float(rng.uniform(6, 13))
-    work_side = int(rng.choice([-1, 1])) if rng.random() < 0.75 else 0   # road works on a parking strip of the ego's road
-    work_u = float(rng.uniform(-70, 60)); work_u += 25 if abs(work_u) < 20 else 0
-
+# %% ../nbs/02_toycity.ipynb #98c5b604
+def lane_traffic(rng, agents:list, # the scene's random stream; the list this lane's agents join
+                 origin, heading, span:tuple, T:float, # the lane's start and direction, its extent along the road (m), the scene's length (s)
+                 phase:str, green:bool, main:bool, # the light's phase, whether this lane has green, whether it is the ego's road
+                 bike:bool, is_ego:bool, ego_v:float # a bike lane; the ego's own lane, and the ego's speed
+                )->tuple|None: # (centre along the lane, Motion) of the ego when it drives in this lane, else None
+    "One lane by its light: free flow, a queue pulling away (`starting`), the crossing road's flow, or a red light."
+    sampler = (lambda r: ['bicycle']) if bike else _lane_sampler
+    gaps = (30., 100.) if bike else (10., 40.)
     def add_line(members, origin, heading, motion_of, role='lane', rider=False):
         for k, (cls, size, c) in enumerate(members):
             agents.append(_make_agent(rng, cls, motion_of(k, c, origin, heading), role,
                                       rider=rider or cls in ('motorcycle', 'bicycle'), size=size))
-
     def const(v): return lambda k, c, o, h: Motion(o, h, u0=c, v0=v)
-    def stopped(): return lambda k, c, o, h: Motion(o, h, u0=c)
-
-    # -- the ego's lane and the other lanes of both roads
     ego_centre = None
+    if green and phase == 'green':
+        v = ego_v if is_ego else (rng.uniform(3, 6) if bike else rng.uniform(6, 13))
+        if is_ego:
+            ego_c = float(rng.uniform(-70, 10)); ego_centre = (ego_c, const(v)(0, ego_c, origin, heading))
+            ahead = _fill(rng, ego_c + EGO_LENGTH / 2, span[1], gaps, sampler, first_gap=rng.uniform(6, 40))
+            behind = _fill(rng, ego_c - EGO_LENGTH / 2, span[0] - v * T, gaps, sampler, first_gap=rng.uniform(6, 40))
+            add_line(ahead + behind, origin, heading, const(v))
+        else:
+            add_line(_fill(rng, span[0] - v * T, span[1], gaps, sampler), origin, heading, const(v))
+        return ego_centre
+    qmax = int(rng.integers(0, 4 if bike else 12))   # queue length at a red light
+    if green and phase == 'starting':   # a queue at the stop line pulls away
+        queue = _fill(rng, -STOP_LINE, span[0], (1.5, 3.), sampler, first_gap=rng.uniform(0.3, 1.5), max_n=qmax)
+        if is_ego:
+            k = int(rng.integers(0, 3)); queue = queue[:k] + [('ego', (EGO_WIDTH, EGO_LENGTH, 1.6), None)]
+            queue = _fill_after(rng, queue, span[0], sampler)
+        t_go, acc, vmax = rng.uniform(0, T / 2), rng.uniform(1.5, 2.5), rng.uniform(8, 12)
+        for k, (cls, size, c) in enumerate(queue):
+            mo = Motion(origin, heading, u0=c, v0=0., acc=acc, t0=t_go + 0.8 * k, vmax=vmax)
+            if cls == 'ego': ego_centre = (c, mo)
+            else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
+        v = rng.uniform(6, 12)
+        add_line(_fill(rng, STOP_LINE + 10, span[1], gaps, sampler), origin, heading, const(v))
+        return ego_centre
+    if green:   # the crossing road flows while the ego's road is red
+        v = rng.uniform(3, 6) if bike else rng.uniform(6, 13)
+        add_line(_fill(rng, span[0] - v * T, span[1], gaps, sampler), origin, heading, const(v))
+        return ego_centre
+    return red_light(rng, agents, add_line, const, origin, heading, span, sampler, gaps, phase, main, is_ego, qmax)
+
+# %% ../nbs/02_toycity.ipynb #9e134cd0
+def red_light(rng, agents:list, add_line, const, # as in `lane_traffic`, with its helpers
+              origin, heading, span:tuple, sampler, gaps:tuple, phase:str, main:bool, is_ego:bool,
+              qmax:int # the longest queue at the stop line
+             )->tuple|None: # the ego's (centre, Motion) when it waits (or brakes) in this queue
+    "A red light: a queue at the stop line (braking into it while `stopping`), and traffic that already went through."
+    ego_centre = None
+    # red: a queue at the stop line (braking into it if `stopping`), and traffic that already went through
+    queue = _fill(rng, -STOP_LINE, span[0], (1.5, 3.), sampler, first_gap=rng.uniform(0.3, 1.5), max_n=qmax)
+    if is_ego:
+        k = int(rng.integers(0, 3)); queue = queue[:k] + [('ego', (EGO_WIDTH, EGO_LENGTH, 1.6), None)]
+        queue = _fill_after(rng, queue, span[0], sampler)
+    if phase == 'stopping' and main:
+        tau = rng.uniform(2.5, 6.)                    # common time to stop
+        d_ego = rng.uniform(5, 25); g = rng.uniform(0.5, 3.)
+        kego = next((k for k, m in enumerate(queue) if m[0] == 'ego'), 0)
+        t_brake = rng.uniform(0, 1.)
+        for k, (cls, size, c) in enumerate(queue):
+            D = max(d_ego + g * (k - kego), 0.)
+            v0 = 2 * D / tau
+            mo = Motion(origin, heading, u0=c - D - v0 * t_brake, v0=v0, acc=-v0 / tau if v0 > 0 else 0., t0=t_brake)
+            if cls == 'ego': ego_centre = (c, mo)
+            else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
+    else:
+        for k, (cls, size, c) in enumerate(queue):
+            mo = Motion(origin, heading, u0=c)
+            if cls == 'ego': ego_centre = (c, mo)
+            else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
+    v = rng.uniform(6, 12)
+    if rng.random() < 0.6:
+        add_line(_fill(rng, STOP_LINE + 12, span[1], (15., 50.), sampler), origin, heading, const(v))
+    return ego_centre
+
+# %% ../nbs/02_toycity.ipynb #131a89b2
+def traffic(rng, L:_Local, phase:str, T:float, work_side:int, ego_lane:float, ego_v:float
+           )->tuple: # (agents, the ego's (centre, Motion))
+    "Both roads, both directions: two car lanes and a bike lane each (no bike lane beside the road works)."
+    agents, ego_centre, main_green = [], None, phase in ('green', 'starting')
     for axis in ('main', 'cross'):
         for phi in ((0., math.pi) if axis == 'main' else (math.pi / 2, -math.pi / 2)):
             green = main_green if axis == 'main' else not main_green
@@ -511,68 +568,15 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
             for offset, bike in ((LANE / 2, False), (LANE * 1.5, False), ((CARRIAGEWAY + BIKE_EDGE) / 2, True)):
                 if bike and axis == 'main' and ((phi == 0 and work_side == -1) or (phi != 0 and work_side == 1)): continue
                 origin, heading = L.lane(phi, offset)
-                sampler = (lambda r: ['bicycle']) if bike else _lane_sampler
-                gaps = (30., 100.) if bike else (10., 40.)
                 is_ego = axis == 'main' and phi == 0 and offset == ego_lane
-                if green and phase == 'green':
-                    v = ego_v if is_ego else (rng.uniform(3, 6) if bike else rng.uniform(6, 13))
-                    if is_ego:
-                        ego_c = float(rng.uniform(-70, 10)); ego_centre = (ego_c, const(v)(0, ego_c, origin, heading))
-                        ahead = _fill(rng, ego_c + EGO_LENGTH / 2, span[1], gaps, sampler, first_gap=rng.uniform(6, 40))
-                        behind = _fill(rng, ego_c - EGO_LENGTH / 2, span[0] - v * T, gaps, sampler, first_gap=rng.uniform(6, 40))
-                        add_line(ahead + behind, origin, heading, const(v))
-                    else:
-                        add_line(_fill(rng, span[0] - v * T, span[1], gaps, sampler), origin, heading, const(v))
-                    continue
-                qmax = int(rng.integers(0, 4 if bike else 12))   # queue length at a red light
-                if green and phase == 'starting':   # a queue at the stop line pulls away
-                    queue = _fill(rng, -STOP_LINE, span[0], (1.5, 3.), sampler, first_gap=rng.uniform(0.3, 1.5), max_n=qmax)
-                    if is_ego:
-                        k = int(rng.integers(0, 3)); queue = queue[:k] + [('ego', (EGO_WIDTH, EGO_LENGTH, 1.6), None)]
-                        queue = _fill_after(rng, queue, span[0], sampler)
-                    t_go, acc, vmax = rng.uniform(0, T / 2), rng.uniform(1.5, 2.5), rng.uniform(8, 12)
-                    for k, (cls, size, c) in enumerate(queue):
-                        mo = Motion(origin, heading, u0=c, v0=0., acc=acc, t0=t_go + 0.8 * k, vmax=vmax)
-                        if cls == 'ego': ego_centre = (c, mo)
-                        else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
-                    v = rng.uniform(6, 12)
-                    add_line(_fill(rng, STOP_LINE + 10, span[1], gaps, sampler), origin, heading, const(v))
-                    continue
-                if green:   # the crossing road flows while the ego's road is red
-                    v = rng.uniform(3, 6) if bike else rng.uniform(6, 13)
-                    add_line(_fill(rng, span[0] - v * T, span[1], gaps, sampler), origin, heading, const(v))
-                    continue
-                # red: a queue at the stop line (braking into it if `stopping`), and traffic that already went through
-                queue = _fill(rng, -STOP_LINE, span[0], (1.5, 3.), sampler, first_gap=rng.uniform(0.3, 1.5), max_n=qmax)
-                if is_ego:
-                    k = int(rng.integers(0, 3)); queue = queue[:k] + [('ego', (EGO_WIDTH, EGO_LENGTH, 1.6), None)]
-                    queue = _fill_after(rng, queue, span[0], sampler)
-                if phase == 'stopping' and axis == 'main':
-                    tau = rng.uniform(2.5, 6.)                    # common time to stop
-                    d_ego = rng.uniform(5, 25); g = rng.uniform(0.5, 3.)
-                    kego = next((k for k, m in enumerate(queue) if m[0] == 'ego'), 0)
-                    t_brake = rng.uniform(0, 1.)
-                    for k, (cls, size, c) in enumerate(queue):
-                        D = max(d_ego + g * (k - kego), 0.)
-                        v0 = 2 * D / tau
-                        mo = Motion(origin, heading, u0=c - D - v0 * t_brake, v0=v0, acc=-v0 / tau if v0 > 0 else 0., t0=t_brake)
-                        if cls == 'ego': ego_centre = (c, mo)
-                        else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
-                else:
-                    for k, (cls, size, c) in enumerate(queue):
-                        mo = Motion(origin, heading, u0=c)
-                        if cls == 'ego': ego_centre = (c, mo)
-                        else: agents.append(_make_agent(rng, cls, mo, 'lane', rider=cls in ('motorcycle', 'bicycle'), size=size))
-                v = rng.uniform(6, 12)
-                if rng.random() < 0.6:
-                    add_line(_fill(rng, STOP_LINE + 12, span[1], (15., 50.), sampler), origin, heading, const(v))
+                e = lane_traffic(rng, agents, origin, heading, span, T, phase, green, axis == 'main', bike, is_ego, ego_v)
+                if e is not None: ego_centre = e
+    return agents, ego_centre
 
-    # the ego's motion is that of its box centre moved back to the rear axle
-    _, mo = ego_centre
-    shift = EGO_LENGTH / 2 - EGO_REAR_OVERHANG
-    ego = replace(mo, u0=mo.u0 - shift)
-    ego_xy = np.stack(ego.pose(np.linspace(0, T, 11))[:2], -1)
-
+# %% ../nbs/02_toycity.ipynb #d2cd686e
+def roadside(rng, L:_Local, work_side:int, work_u:float)->list: # agents
+    "Parked vehicles along the four kerbs, parked bicycles on the sidewalks, and the road works (machine, barriers, cones, workers)."
+    agents = []
     # -- parked vehicles, parked bicycles, road works
     for axis, phi, side_u in (('main', 0., (-150, 170)), ('main', math.pi, (-170, 150)),
                               ('cross', math.pi / 2, (-110, 110)), ('cross', -math.pi / 2, (-110, 110))):
@@ -619,7 +623,12 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
                 agents.append(_make_agent(rng, 'pedestrian', Motion(worigin, h, u0=float(wu + rng.uniform(-8, 8)) * (1 if h == heading else -1),
                                           v0=v, yaw_offset=0. if v else rng.uniform(-math.pi, math.pi)), 'walker',
                                           category='human.pedestrian.construction_worker'))
+    return agents
 
+# %% ../nbs/02_toycity.ipynb #9e059395
+def pedestrians(rng, L:_Local, main_green:bool, T:float)->list: # agents
+    "People on the four sidewalks (waiting at the kerb when their crossing is red) and crossers on the red road's crosswalks."
+    agents = []
     # -- pedestrians on the sidewalks (crossing only when their crossing is red for the cars)
     for axis, phi in (('main', 0.), ('main', math.pi), ('cross', math.pi / 2), ('cross', -math.pi / 2)):
         cross_ok = (axis == 'main') == main_green      # walking along the main road crosses the crossing road
@@ -648,8 +657,11 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
                 hdir = (math.pi / 2 if axis == 'main' else 0.) + (0 if rng.random() < 0.5 else math.pi)
                 mo = Motion(L.point(xw, yw), L.theta + hdir, v0=float(rng.uniform(1.0, 1.6)))
                 agents.append(_make_agent(rng, 'pedestrian', mo, 'walker'))
+    return agents
 
-    # keep what comes near enough to matter (and, in a reduced world, only its classes and a fraction of them)
+# %% ../nbs/02_toycity.ipynb #da6f5418
+def keep_near(cfg:ToyConfig, index:int, agents:list, ego_xy, T:float)->list: # the agents kept
+    "What comes near enough to the ego to matter (and, in a reduced world, only its classes and a fraction of them)."
     ts = np.linspace(0, T, 11)
     keep = []
     rng_keep = np.random.default_rng([cfg.seed, index, 11])  # its own stream: the full world is unchanged by these options
@@ -661,6 +673,29 @@ def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
     if cfg.max_objects > 0:
         dist = [math.hypot(*(np.array(a.motion.pose(np.array([T / 2]))[:2]).ravel() - ego_xy[5])) for a in keep]
         keep = [keep[k] for k in np.argsort(dist, kind='stable')[:cfg.max_objects]]
+    return keep
+
+# %% ../nbs/02_toycity.ipynb #a161c0b7
+def simulate_scene(cfg:ToyConfig, # settings (seed, number of key frames)
+                   index:int,      # scene index in the dataset (train scenes first)
+                  ) -> ToyScene:
+    "The deterministic simulation of scene `index`: ego motion and every agent, in global coordinates."
+    rng = np.random.default_rng([cfg.seed, index, 7])  # one stream, drawn in this order: place, phase, ego, works, traffic, ...
+    T = (cfg.n_keyframes - 1) * cfg.keyframe_interval_us * 1e-6
+    ci, cj = rng.integers(1, N_ROADS - 1, 2)
+    L = _Local(road_centres()[[ci, cj]], rng.integers(4) * math.pi / 2 + 0.)
+    phase = str(rng.choice(PHASES, p=[0.45, 0.25, 0.1, 0.2]))
+    main_green = phase in ('green', 'starting')
+    ego_lane = float(rng.choice([LANE / 2, LANE * 1.5]))
+    ego_v = float(rng.uniform(6, 13))
+    work_side = int(rng.choice([-1, 1])) if rng.random() < 0.75 else 0   # road works on a parking strip of the ego's road
+    work_u = float(rng.uniform(-70, 60)); work_u += 25 if abs(work_u) < 20 else 0
+    agents, (_, mo) = traffic(rng, L, phase, T, work_side, ego_lane, ego_v)
+    ego = replace(mo, u0=mo.u0 - (EGO_LENGTH / 2 - EGO_REAR_OVERHANG))  # the ego's box centre moved back to the rear axle
+    ego_xy = np.stack(ego.pose(np.linspace(0, T, 11))[:2], -1)
+    agents += roadside(rng, L, work_side, work_u)
+    agents += pedestrians(rng, L, main_green, T)
+    keep = keep_near(cfg, index, agents, ego_xy, T)
     sun_az, sun_el = rng.uniform(-math.pi, math.pi), rng.uniform(math.radians(25), math.radians(65))
     sun = np.array([math.cos(sun_el) * math.cos(sun_az), math.cos(sun_el) * math.sin(sun_az), math.sin(sun_el)])
     desc = f'toy {phase}: ego at {float(ego.speed(0)):.1f} m/s' + (', road works' if work_side else '')

@@ -22,8 +22,9 @@ from .toycity import (ATTRIBUTES, BLOCK, CAMERA_RIG, CATEGORIES, CLASS_SPECS, N_
 # %% auto #0
 __all__ = ['SHADOW_MARGIN', 'BOX_EDGES', 'NEAR', 'SKY_HORIZON', 'SKY_ZENITH', 'city_scenery', 'to_object_frame', 'cast_object',
            'SceneObjects', 'scene_objects', 'cast_scene', 'camera_rays', 'shade', 'render_camera', 'lidar_rays',
-           'lidar_scan', 'camera_delay_us', 'points_in_boxes', 'visibility_token', 'scene_time_base', 'generate_scene',
-           'vocabulary_tables', 'write_map', 'split_scene_names', 'make_toy_nuscenes']
+           'lidar_scan', 'camera_delay_us', 'points_in_boxes', 'visibility_token', 'scene_time_base', 'sensor_events',
+           'ego_pose_record', 'sample_records', 'annotate', 'generate_scene', 'vocabulary_tables', 'write_map',
+           'split_scene_names', 'make_toy_nuscenes']
 
 # %% ../nbs/02_toyworld.ipynb #9f7931f9
 @lru_cache(maxsize=4)
@@ -379,14 +380,66 @@ def scene_time_base(index:int) -> int:
     "Timestamp (us) of the first sample of scene `index`: scenes 10 minutes apart, from 1 Aug 2018."
     return 1_533_081_600_000_000 + index * 600_000_000
 
-# %% ../nbs/02_toyworld.ipynb #02c71b63
+# %% ../nbs/02_toyworld.ipynb #33985134
+def sensor_events(cfg:ToyConfig, ch:str, sample_ts:list)->list: # (timestamp, key frame index, is key frame) in time order
+    "When sensor `ch` records: cameras at their delay after each key frame, with `sweeps_per_interval` sweeps between; the LiDAR on the key frames."
+    n_kf, n_sw = cfg.n_keyframes, cfg.sweeps_per_interval
+    events = []
+    for k in range(n_kf):
+        if ch != LIDAR and k > 0:
+            for j in range(1, n_sw + 1):
+                ts = sample_ts[k - 1] + round(j * cfg.keyframe_interval_us / (n_sw + 1)) + camera_delay_us(ch)
+                events.append((ts, k, False))
+        events.append((sample_ts[k] + (camera_delay_us(ch) if ch != LIDAR else 0), k, True))
+    return events
+
+def ego_pose_record(scene, ts:int, t0:int, token:str)->dict:
+    "The `ego_pose` record of the ego at timestamp `ts` (microseconds; the scene starts at `t0`)."
+    x, y, yaw = scene.ego.pose((ts - t0) * 1e-6)
+    return dict(token=token, timestamp=int(ts), rotation=yaw_quaternion(float(yaw)), translation=[float(x), float(y), 0.0])
+
+def sample_records(tok, sample_ts:list)->list:
+    "The `sample` table of a scene: one record per key frame, linked in time."
+    n_kf = len(sample_ts)
+    return [dict(token=tok('sample', k), timestamp=ts, prev=tok('sample', k - 1) if k else '',
+                 next=tok('sample', k + 1) if k < n_kf - 1 else '', scene_token=tok('scene')) for k, ts in enumerate(sample_ts)]
+
+# %% ../nbs/02_toyworld.ipynb #a129d655
+def annotate(scene, objs, cfg:ToyConfig, samples:list, sample_ts:list, t0:int, # the scene, its objects and key frames
+             lidar_points:dict, visible, total, tok # LiDAR points (global) and camera pixel counts per key frame; the token maker
+            )->tuple: # (sample_annotation records, instance records)
+    "Agents near the ego at each key frame as annotations (visibility, attributes, LiDAR point counts), linked per instance."
+    anns, by_agent = [], {}
+    for k, ts in enumerate(sample_ts):
+        t_scene = (ts - t0) * 1e-6
+        ex, ey, _ = scene.ego.pose(t_scene)
+        centre, yaw = objs.centres_at(t_scene)
+        idx = [i for i in range(objs.n_agents) if math.hypot(centre[i, 0] - ex, centre[i, 1] - ey) <= cfg.annotation_range]
+        n_pts = points_in_boxes(lidar_points[k], centre[idx], np.array([scene.agents[i].size for i in idx]).reshape(-1, 3), yaw[idx])
+        for i, n in zip(idx, n_pts):
+            a = scene.agents[i]
+            attr = a.attribute(t_scene)
+            rec = dict(token=tok('sample_annotation', i, k), sample_token=samples[k]['token'], instance_token=tok('instance', i),
+                       visibility_token=visibility_token(visible[k, i], total[k, i]),
+                       attribute_tokens=[make_token('attribute', attr)] if attr else [],
+                       translation=[float(v) for v in centre[i]], size=[float(v) for v in a.size],
+                       rotation=yaw_quaternion(float(yaw[i])), prev='', next='', num_lidar_pts=int(n), num_radar_pts=0)
+            anns.append(rec); by_agent.setdefault(i, []).append(rec)
+    instances = []
+    for i, recs in sorted(by_agent.items()):
+        for a, b in zip(recs[:-1], recs[1:]): a['next'], b['prev'] = b['token'], a['token']
+        instances.append(dict(token=tok('instance', i), category_token=make_token('category', scene.agents[i].category),
+                              nbr_annotations=len(recs), first_annotation_token=recs[0]['token'],
+                              last_annotation_token=recs[-1]['token']))
+    return anns, instances
+
+# %% ../nbs/02_toyworld.ipynb #38afb7ec
 def generate_scene(cfg:ToyConfig, index:int, name:str, # scene index (train first) and its official name
                    out_dir:str|Path, # dataset root; files go to samples/, sweeps/
                    write:bool=True,   # False: build the tables without writing images or scans (for tests)
                   ) -> dict:
     "Simulate, render and tabulate one scene: a dict of table name -> list of records."
-    out_dir = Path(out_dir)
-    seed = cfg.seed
+    out_dir, seed = Path(out_dir), cfg.seed
     tok = lambda *a: make_token(seed, name, *a)
     scene = simulate_scene(cfg, index)
     objs = scene_objects(scene, cfg)
@@ -398,33 +451,16 @@ def generate_scene(cfg:ToyConfig, index:int, name:str, # scene index (train firs
     log = dict(token=tok('log'), logfile=logfile, vehicle='n015', date_captured='2018-08-01', location='boston-seaport')
     cs = {ch: dict(token=tok('calibrated_sensor', ch), sensor_token=make_token('sensor', ch), **calib[ch]) for ch in SENSOR_CHANNELS}
     K_rays = {ch: camera_rays(calib[ch]['camera_intrinsic'], W, H) for ch in CAMERAS}
-    n_kf, n_sw = cfg.n_keyframes, cfg.sweeps_per_interval
+    n_kf = cfg.n_keyframes
     sample_ts = [t0 + k * cfg.keyframe_interval_us for k in range(n_kf)]
-    samples = [dict(token=tok('sample', k), timestamp=ts, prev=tok('sample', k - 1) if k else '',
-                    next=tok('sample', k + 1) if k < n_kf - 1 else '', scene_token=tok('scene')) for k, ts in enumerate(sample_ts)]
-    ego_poses, sample_data = [], []
+    samples = sample_records(tok, sample_ts)
+    ego_poses, sample_data, lidar_points = [], [], {}
     visible = np.zeros((n_kf, objs.n_agents), np.int64); total = np.zeros((n_kf, objs.n_agents), np.int64)
-    lidar_points = {}
-
-    def ego_pose_at(ts, key):
-        x, y, yaw = scene.ego.pose((ts - t0) * 1e-6)
-        rec = dict(token=tok('ego_pose', key), timestamp=int(ts), rotation=yaw_quaternion(float(yaw)),
-                   translation=[float(x), float(y), 0.0])
-        ego_poses.append(rec)
-        return rec
-
     for ch in SENSOR_CHANNELS:
-        events = []   # (timestamp, sample index, is key frame)
-        for k in range(n_kf):
-            if ch != LIDAR and k > 0:
-                for j in range(1, n_sw + 1):
-                    ts = sample_ts[k - 1] + round(j * cfg.keyframe_interval_us / (n_sw + 1)) + camera_delay_us(ch)
-                    events.append((ts, k, False))
-            events.append((sample_ts[k] + (camera_delay_us(ch) if ch != LIDAR else 0), k, True))
         recs = []
-        for ts, k, key in events:
+        for ts, k, key in sensor_events(cfg, ch, sample_ts):  # (timestamp, sample index, is key frame)
             key_name = f'{ch}/{ts}'
-            pose = ego_pose_at(ts, key_name)
+            pose = ego_pose_record(scene, ts, t0, tok('ego_pose', key_name)); ego_poses.append(pose)
             folder = 'samples' if key else 'sweeps'
             ext = 'pcd.bin' if ch == LIDAR else 'jpg'
             fname = f'{folder}/{ch}/{logfile}__{ch}__{ts}.{ext}'
@@ -448,29 +484,7 @@ def generate_scene(cfg:ToyConfig, index:int, name:str, # scene index (train firs
         for a, b in zip(recs[:-1], recs[1:]): a['next'], b['prev'] = b['token'], a['token']
         sample_data += recs
 
-    # annotations: agents near the ego at each key frame, linked per instance
-    anns, by_agent = [], {}
-    for k, ts in enumerate(sample_ts):
-        t_scene = (ts - t0) * 1e-6
-        ex, ey, _ = scene.ego.pose(t_scene)
-        centre, yaw = objs.centres_at(t_scene)
-        idx = [i for i in range(objs.n_agents) if math.hypot(centre[i, 0] - ex, centre[i, 1] - ey) <= cfg.annotation_range]
-        n_pts = points_in_boxes(lidar_points[k], centre[idx], np.array([scene.agents[i].size for i in idx]).reshape(-1, 3), yaw[idx])
-        for i, n in zip(idx, n_pts):
-            a = scene.agents[i]
-            attr = a.attribute(t_scene)
-            rec = dict(token=tok('sample_annotation', i, k), sample_token=samples[k]['token'], instance_token=tok('instance', i),
-                       visibility_token=visibility_token(visible[k, i], total[k, i]),
-                       attribute_tokens=[make_token('attribute', attr)] if attr else [],
-                       translation=[float(v) for v in centre[i]], size=[float(v) for v in a.size],
-                       rotation=yaw_quaternion(float(yaw[i])), prev='', next='', num_lidar_pts=int(n), num_radar_pts=0)
-            anns.append(rec); by_agent.setdefault(i, []).append(rec)
-    instances = []
-    for i, recs in sorted(by_agent.items()):
-        for a, b in zip(recs[:-1], recs[1:]): a['next'], b['prev'] = b['token'], a['token']
-        instances.append(dict(token=tok('instance', i), category_token=make_token('category', scene.agents[i].category),
-                              nbr_annotations=len(recs), first_annotation_token=recs[0]['token'],
-                              last_annotation_token=recs[-1]['token']))
+    anns, instances = annotate(scene, objs, cfg, samples, sample_ts, t0, lidar_points, visible, total, tok)
     scene_rec = dict(token=tok('scene'), log_token=log['token'], nbr_samples=n_kf, first_sample_token=samples[0]['token'],
                      last_sample_token=samples[-1]['token'], name=name, description=scene.description)
     return dict(log=[log], scene=[scene_rec], sample=samples, sample_data=sample_data, ego_pose=ego_poses,

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn, Tensor
+from types import SimpleNamespace
+from tqdm.auto import tqdm
 from .core import kd3d_home, seed_everything
 from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, ConfigError, load_config, save_config,
                          flatten_config, config_from_flat, config_diff)
@@ -27,7 +29,8 @@ from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_
 __all__ = ['BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'EpochSampler', 'SeededSamples',
            'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla', 'as_trainee', 'total_loss',
            'accumulate_gradients', 'optimizer_step', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
-           'train', 'evaluate_checkpoint', 'time_training_steps', 'bench', 'format_bench']
+           'start_point', 'restore', 'checkpoint_state', 'process_means', 'prepare_run', 'train', 'evaluate_checkpoint',
+           'time_training_steps', 'bench', 'format_bench']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
@@ -250,29 +253,59 @@ def _due(step:int, interval:int, spe:int, total:int, ckpt:bool)->bool:
     if interval > 0: return step % interval == 0
     return ckpt and interval == 0 and step % spe == 0  # checkpoints: every epoch by default; evaluations: at the end
 
-# %% ../nbs/18_train.ipynb #886a204f
-def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
-          model:nn.Module|None=None, # the detector (or distiller); None: `build_detector(cfg.model)` after seeding
-          resume:bool|str|Path=False, # True: continue from the newest checkpoint of the run folder (if any); a path: from that file
-          stop_after:int|None=None, # leave (with a checkpoint) after this many steps of this call
-          progress:bool=True # progress bars and messages
-         )->dict: # step, out_dir, checkpoint, metrics, losses (the last logged)
-    "Train as `cfg` says: one readable loop on Lightning Fabric (see the chapter)."
-    from tqdm.auto import tqdm
+# %% ../nbs/18_train.ipynb #a7fa2d42
+def start_point(out:Path, # the run folder
+                resume, # as `train`'s
+                say # prints on process 0
+               )->Path|None: # the checkpoint to start from, or None: step 0
+    "Where a run starts: the newest checkpoint of its folder (or a given file) when resuming; a run folder that holds one is never overwritten."
+    if resume:
+        ckpt_path = Path(resume).expanduser() if not isinstance(resume, bool) else latest_checkpoint(out)
+        if ckpt_path is None: say(f"resume: no checkpoint in {out / 'checkpoints'}: starting at step 0")
+        return ckpt_path
+    if latest_checkpoint(out) is not None:
+        raise CheckpointError(f"{out} already holds checkpoints (newest: {latest_checkpoint(out).name}): pass --resume "
+                              f"(resume=True) to continue that run, or choose another folder with train.out_dir=...")
+    return None
+
+def restore(ckpt_path:Path, model, optimizer, scheduler, cfg:ExperimentConfig, fabric, say
+           )->tuple: # (step, this process's RNG state, or None when the process count changed)
+    "Weights, AdamW's moments, the schedule and the step of a checkpoint; a warning when the recipe or the process count changed."
+    state = load_checkpoint(ckpt_path)
+    load_trainee_state(model, state, str(ckpt_path))
+    optimizer.load_state_dict(state['optimizer']); scheduler.load_state_dict(state['scheduler'])
+    step, rngs = int(state['step']), state['rng']
+    rng = rngs[fabric.global_rank] if len(rngs) == fabric.world_size else None
+    changed = {k: v for k, v in config_diff(config_from_flat(state['config'], type(cfg), str(ckpt_path)), cfg).items() if k not in BOOKKEEPING_KEYS}
+    if changed: say(f"warning: the config differs from the checkpoint's in {changed}: the resumed run is not the original recipe")
+    if rng is None: say(f"warning: the checkpoint was written by {len(rngs)} processes, this run has {fabric.world_size}: "
+                        "the random streams (and the data split over processes) differ from an uninterrupted run")
+    say(f"resumed from {ckpt_path} at step {step}")
+    return step, rng
+
+def checkpoint_state(step:int, r:SimpleNamespace, cfg:ExperimentConfig)->dict:
+    "Everything the next step depends on (chapter 17a), with the RNG state of every process (`r`: from `prepare_run`)."
+    return dict(format=CHECKPOINT_FORMAT, kd3d_version=_version(), step=step, epoch=step / r.recipe.steps_per_epoch,
+                **trainee_state(r.model), optimizer=r.optimizer.state_dict(), scheduler=r.scheduler.state_dict(),
+                rng=gather_objects(r.fabric, rng_state()), config=flatten_config(cfg), world_size=r.fabric.world_size,
+                recipe=dataclasses.asdict(r.recipe))
+
+def process_means(fabric, sums:dict, n:int)->dict:
+    "Each logged number's mean over the last `n` steps, averaged over the processes."
+    return {k: fabric.all_reduce(torch.as_tensor(v, device=fabric.device, dtype=torch.float32) / n, reduce_op='mean').item()
+            for k, v in sums.items()}
+
+# %% ../nbs/18_train.ipynb #e3060fb4
+def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str|Path=False, progress:bool=True
+               )->SimpleNamespace: # what the loop needs
+    "Everything before the first step: the Fabric, the run folder and start point, data, recipe, model, AdamW, schedule, log."
     t = cfg.train
     if model is None: detector_config(cfg.model)  # a wrong model name or preset fails now, not after loading data
     fabric = make_fabric(t)
     rank0 = fabric.global_rank == 0
     say = (lambda *a: print(*a, flush=True)) if (progress and rank0) else (lambda *a: None)
     out = run_dir(cfg)
-    # -- where to start
-    ckpt_path = None
-    if resume:
-        ckpt_path = Path(resume).expanduser() if not isinstance(resume, bool) else latest_checkpoint(out)
-        if ckpt_path is None: say(f"resume: no checkpoint in {out / 'checkpoints'}: starting at step 0")
-    elif latest_checkpoint(out) is not None:
-        raise CheckpointError(f"{out} already holds checkpoints (newest: {latest_checkpoint(out).name}): pass --resume "
-                              f"(resume=True) to continue that run, or choose another folder with train.out_dir=...")
+    ckpt_path = start_point(out, resume, say)
     # -- data (process 0 first: it may generate the toy set and build the infos cache)
     train_ds = None
     if rank0: ensure_data(cfg.data, progress); train_ds = make_dataset(cfg.data, 'train', progress)
@@ -289,22 +322,9 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, partial(
         lr_factor, total_steps=recipe.total_steps, warmup_steps=recipe.warmup_steps, warmup_ratio=t.warmup_ratio,
         min_lr_ratio=t.min_lr_ratio, schedule=t.schedule))
-    step, rng = 0, None
-    if ckpt_path is not None:
-        state = load_checkpoint(ckpt_path)
-        load_trainee_state(model, state, str(ckpt_path))
-        optimizer.load_state_dict(state['optimizer']); scheduler.load_state_dict(state['scheduler'])
-        step = int(state['step'])
-        rngs = state['rng']
-        rng = rngs[fabric.global_rank] if len(rngs) == fabric.world_size else None
-        changed = {k: v for k, v in config_diff(config_from_flat(state['config'], type(cfg), str(ckpt_path)), cfg).items() if k not in BOOKKEEPING_KEYS}
-        if changed: say(f"warning: the config differs from the checkpoint's in {changed}: the resumed run is not the original recipe")
-        if rng is None: say(f"warning: the checkpoint was written by {len(rngs)} processes, this run has {fabric.world_size}: "
-                            "the random streams (and the data split over processes) differ from an uninterrupted run")
-        say(f"resumed from {ckpt_path} at step {step}")
+    step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say) if ckpt_path is not None else (0, None)
     # -- bookkeeping
-    if rank0:
-        save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})")
+    if rank0: save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})")
     log = RunLog(out, enabled=rank0)
     log.truncate_after(step)
     say(recipe.summary)
@@ -312,18 +332,29 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
     say(f"{fabric.world_size} process(es) on {fabric.device.type}, precision {resolve_precision(t.precision, t.accelerator)}; run folder {out}")
     if log.note: say(log.note)
     if rng is not None: set_rng_state(rng)
-    nusc, val_ds, metrics, record = None, None, None, {}
-    spe, total = recipe.steps_per_epoch, recipe.total_steps
+    return SimpleNamespace(fabric=fabric, rank0=rank0, say=say, out=out, train_ds=train_ds, recipe=recipe, model=model,
+                           trainee=trainee, optimizer=optimizer, scheduler=scheduler, step=step, log=log)
+
+# %% ../nbs/18_train.ipynb #9923c577
+def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
+          model:nn.Module|None=None, # the detector (or distiller); None: `build_detector(cfg.model)` after seeding
+          resume:bool|str|Path=False, # True: continue from the newest checkpoint of the run folder (if any); a path: from that file
+          stop_after:int|None=None, # leave (with a checkpoint) after this many steps of this call
+          progress:bool=True # progress bars and messages
+         )->dict: # step, out_dir, checkpoint, metrics, losses (the last logged)
+    "Train as `cfg` says: `prepare_run`, then one readable loop (see the chapter)."
+    t, r = cfg.train, prepare_run(cfg, model, resume, progress)
+    fabric, model, trainee, optimizer, scheduler, log, say, out = r.fabric, r.model, r.trainee, r.optimizer, r.scheduler, r.log, r.say, r.out
+    step, spe, total = r.step, r.recipe.steps_per_epoch, r.recipe.total_steps
+    nusc, val_ds, metrics, record, last_ckpt, this_call = None, None, None, {}, None, 0
     sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
-    last_ckpt, this_call = None, 0
-    bar = tqdm(total=total, initial=step, desc=f'train {cfg.name}', disable=not (progress and rank0), dynamic_ncols=True)
+    bar = tqdm(total=total, initial=step, desc=f'train {cfg.name}', disable=not (progress and r.rank0), dynamic_ncols=True)
     trainee.train()
     while step < total:
         epoch, done = divmod(step, spe)
-        loader = make_loader(train_ds, t.batch_size, epoch, t.seed, fabric.global_rank, fabric.world_size,
-                             start_batch=done * t.accumulate, train=True, num_workers=t.num_workers,
-                             pin_memory=fabric.device.type == 'cuda')
-        batches = iter(loader)
+        batches = iter(make_loader(r.train_ds, t.batch_size, epoch, t.seed, fabric.global_rank, fabric.world_size,
+                                   start_batch=done * t.accumulate, train=True, num_workers=t.num_workers,
+                                   pin_memory=fabric.device.type == 'cuda'))
         while step < total and step // spe == epoch:
             t0 = time.perf_counter()
             micro = [fabric.to_device(next(batches)) for _ in range(t.accumulate)]
@@ -334,44 +365,34 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
             scheduler.step()
             step += 1; this_call += 1
             t_data += t1 - t0; t_step += time.perf_counter() - t1
-            for k, v in losses.items(): sums[k] = sums.get(k, 0) + v
-            sums['grad_norm'] = sums.get('grad_norm', 0) + norm; n_sum += 1
+            for k, v in {**losses, 'grad_norm': norm}.items(): sums[k] = sums.get(k, 0) + v
+            n_sum += 1
             if step % t.log_interval == 0 or step == total:
-                mean = {k: fabric.all_reduce(torch.as_tensor(v, device=fabric.device, dtype=torch.float32) / n_sum, reduce_op='mean').item()
-                        for k, v in sums.items()}
+                mean = process_means(fabric, sums, n_sum)
                 record = dict(step=step, epoch=round(step / spe, 4), loss=sum(v for k, v in mean.items() if k.startswith('loss')),
                               **mean, **lrs, time_data=t_data / n_sum, time_step=t_step / n_sum,
-                              samples_per_s=recipe.global_batch * n_sum / max(t_data + t_step, 1e-9))
-                log.write(record)
-                bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{max(lrs.values()):.2e}")
+                              samples_per_s=r.recipe.global_batch * n_sum / max(t_data + t_step, 1e-9))
+                log.write(record); bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{max(lrs.values()):.2e}")
                 sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
             bar.update(1)
             stopping = stop_after is not None and this_call >= stop_after and step < total
             if _due(step, t.eval_interval, spe, total, ckpt=False):
-                if rank0 and nusc is None:
-                    nusc = load_nuscenes(resolve_path(cfg.data.data_root), cfg.data.version)
+                if r.rank0 and nusc is None: nusc = load_nuscenes(resolve_path(cfg.data.data_root), cfg.data.version)
                 if val_ds is None: val_ds = make_dataset(cfg.data, 'val')
-                metrics = evaluate_model(fabric, model.detector, cfg, val_ds,
-                                         out / 'eval' / f'step_{step:07d}', nusc, progress)
-                if rank0:
+                metrics = evaluate_model(fabric, model.detector, cfg, val_ds, out / 'eval' / f'step_{step:07d}', nusc, progress)
+                if r.rank0:
                     log.write(dict(step=step, **{f'eval/{k}': v for k, v in metrics.items() if k != 'per_class'}))
                     say(f"\nstep {step}: mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}")
             if _due(step, t.ckpt_interval, spe, total, ckpt=True) or stopping:
-                state = dict(format=CHECKPOINT_FORMAT, kd3d_version=_version(), step=step, epoch=step / spe,
-                             **trainee_state(model), optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                             rng=gather_objects(fabric, rng_state()), config=flatten_config(cfg), world_size=fabric.world_size,
-                             recipe=dataclasses.asdict(recipe))
-                last_ckpt = checkpoint_path(out, step)
-                if rank0:
-                    save_checkpoint(last_ckpt, state); prune_checkpoints(out, t.keep_ckpts)
+                state, last_ckpt = checkpoint_state(step, r, cfg), checkpoint_path(out, step)
+                if r.rank0: save_checkpoint(last_ckpt, state); prune_checkpoints(out, t.keep_ckpts)
                 fabric.barrier()
             if stopping:
                 say(f"\nstopped after {this_call} steps of this call (stop_after) at step {step}; continue with --resume")
                 bar.close(); log.close()
                 return dict(step=step, out_dir=out, checkpoint=last_ckpt, metrics=metrics, losses=record)
     bar.close(); log.close()
-    if rank0 and metrics is not None:
-        (out / 'metrics.json').write_text(json.dumps(metrics, indent=1))
+    if r.rank0 and metrics is not None: (out / 'metrics.json').write_text(json.dumps(metrics, indent=1))
     say(f"done: {step} steps; checkpoint {last_ckpt}" + (f"; mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}" if metrics else ''))
     return dict(step=step, out_dir=out, checkpoint=last_ckpt, metrics=metrics, losses=record)
 
