@@ -114,7 +114,7 @@ def method_row_name(cfg)->str:
     methods = sorted({(v['method'] if isinstance(v, dict) else v) for k, v in cfg.distill.losses.items() if '.' not in k})
     return f"student + {' + '.join(methods)}"
 
-# %% ../nbs/28_table.ipynb #57baf852
+# %% ../nbs/28_table.ipynb #ae867788
 def check_pair(kd_cfg, student_cfg, teacher_cfg):
     "A distillation config of the table must distil the table's student from the table's teacher."
     for role, a, b in (('student', kd_cfg.model, student_cfg.model), ('teacher', kd_cfg.teacher, teacher_cfg.model)):
@@ -122,6 +122,7 @@ def check_pair(kd_cfg, student_cfg, teacher_cfg):
             raise ConfigError(f"{kd_cfg.name}: its {role} is {a.name} ({a.preset}), but the table's {role} config is {b.name} "
                               f"({b.preset}); choose configs of the same pair")
 
+# %% ../nbs/28_table.ipynb #fb33ebc2
 def run_table(teacher:str, # the teacher's config
               student:str, # the student's config
               configs=(), # distillation configs (names or patterns)

@@ -37,7 +37,7 @@ def _available_detectors()->list:
     "The modules of `kd3d.models` (empty when the package is not there yet)."
     import kd3d  # the package's folder; the detector modules are listed, not imported (they come in later chapters)
     folder = Path(kd3d.__file__).parent / 'models'
-    return sorted(p.stem for p in folder.glob('*.py') if not p.stem.startswith('_') and p.stem not in ('backbone', 'sampling', 'head', 'petr', 'bev_encoder'))
+    return sorted(p.stem for p in folder.glob('*.py') if not p.stem.startswith('_') and p.stem not in ('backbone', 'sampling', 'head', 'detector', 'petr', 'bev_encoder'))
 
 def model_module(name:str # 'detr3d' -> kd3d.models.detr3d; a dotted name is a module path
                 ):

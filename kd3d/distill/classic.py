@@ -504,6 +504,7 @@ class ClassicMethod:
     weight:float    # default loss weight (the paper's alpha/beta/gamma, or 1 where it is inside the method)
     hparams:dict = field(default_factory=dict)  # default keyword arguments of the module
     source:str = '' # paper + where the defaults come from (official code file / paper section)
+    needs:frozenset = frozenset() # what the loss reads besides the two taps: 'fg_mask' (the ground truth's foreground, chapter 12a)
     terms:dict = field(default_factory=lambda: {'img': dict(tap='img_feats')}) # what a config composed by name reads (chapter 22): {suffix: KDTermSpec fields} -> term '<name>_<suffix>'
 
 CLASSIC_METHODS = {m.name: m for m in [
@@ -531,7 +532,8 @@ CLASSIC_METHODS = {m.name: m for m in [
                   "distances of pooled features, non-local distance (see the Note)"),
     ClassicMethod('defeat', DeFeatLoss, ('map', 'tokens'), 1.0, dict(fg_weight=3.0, bg_weight=12.0),
                   "Guo et al. CVPR 2021; fg 3 / bg 12 and max(1, 2 sum M) normalisation from ggjy/DeFeat.pytorch "
-                  "configs/kd_faster_rcnn/voc_stu_faster_rcnn_r50_decouple_neck.py and mmdet/apis/train.py"),
+                  "configs/kd_faster_rcnn/voc_stu_faster_rcnn_r50_decouple_neck.py and mmdet/apis/train.py",
+                  needs=frozenset({'fg_mask'})),
     ClassicMethod('fitnet', FitNetLoss, ('map', 'tokens'), 100.0, dict(),
                   "Romero et al. ICLR 2015; one-stage hint weight 100 from mdistiller CFG.FITNET"),
     ClassicMethod('cwd', CWDLoss, ('map', 'tokens'), 10.0, dict(tau=1.0),

@@ -19,11 +19,11 @@ from ..train import (resolve_path, latest_checkpoint, build_detector, load_check
                         evaluate_checkpoint, RunLog, ensure_data, make_fabric, make_dataset, make_loader, time_training_steps)
 
 # %% auto #0
-__all__ = ['DETECTOR_MODULES', 'TAP_FORMS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'tap_channels', 'select_tap',
-           'to_embedding', 'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm',
-           'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig',
-           'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint',
-           'build_distiller', 'teacher_config', 'distill', 'bench_distill', 'format_bench_distill']
+__all__ = ['DETECTOR_MODULES', 'FORM_TAPS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'select_tap', 'to_embedding',
+           'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm', 'inherit_weights',
+           'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig', 'DistillExperimentConfig',
+           'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config',
+           'distill', 'bench_distill', 'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -46,17 +46,10 @@ def model_taps(model:nn.Module)->tuple:
     return taps
 
 # %% ../../nbs/20_distiller.ipynb #288f0ddd
-TAP_FORMS = {'img_feats': 'map', 'bev': 'map', 'query_feats': 'tokens', 'frame_query_feats': 'tokens', 'cls_logits': 'logits'}
-
-def tap_channels(model:nn.Module, tap:str)->int:
-    "Channels of a tap of a kd3d detector, read from its config (adapters are built before any forward)."
-    cfg = model.cfg
-    if tap == 'img_feats': return cfg.backbone.fpn_channels
-    if tap == 'cls_logits': return cfg.num_classes
-    return cfg.embed_dims
+FORM_TAPS = ('img_feats', 'bev', 'query_feats', 'frame_query_feats', 'cls_logits')  # the taps with a form (DESIGN.md's names)
 
 def select_tap(taps:dict, # a detector's output
-               tap:str, # a key of `TAP_FORMS`
+               tap:str, # one of `FORM_TAPS`
                layer:int=-1, # decoder layer (query_feats, cls_logits)
                level:int=0, # FPN level (img_feats)
                frame:int=0, # frame index, 0 = current (img_feats, frame_query_feats)
@@ -74,7 +67,7 @@ def select_tap(taps:dict, # a detector's output
         return x.transpose(1, 2).reshape(B, C, Hb, Wb)  # (B, C, Hb, Wb)
     if tap in ('query_feats', 'cls_logits'): return x[layer]  # (B, Q, C) / (B, Q, K)
     if tap == 'frame_query_feats': return x[:, frame]  # (B, Q, C)
-    raise ValueError(f"tap {tap!r} has no form for the classic losses; taps with one: {sorted(TAP_FORMS)}")
+    raise ValueError(f"tap {tap!r} has no form for the classic losses; taps with one: {', '.join(FORM_TAPS)}")
 
 def to_embedding(x:Tensor)->Tensor:
     "A map (B, C, H, W) -> (B, C) by global average; tokens (B, Q, C) -> (B, C) by the mean over queries."
@@ -144,9 +137,7 @@ class KDTermSpec:
 
 # %% ../../nbs/20_distiller.ipynb #9ea0cd57
 class KDTerm(nn.Module):
-
     "One distillation term for a given student/teacher pair: selection, alignment, the method's loss, its weight."
-
     def __init__(self, name:str, # the term's name: its loss is logged as loss_kd_<name>
                  spec:KDTermSpec, student:nn.Module, teacher:nn.Module):
         super().__init__()
@@ -160,9 +151,10 @@ class KDTerm(nn.Module):
                 raise ConfigError(f"distill.losses.{name} reads tap {spec.tap!r}, which the {role} {type(model).__name__} does not "
                                   f"return (its taps: {', '.join(model_taps(model))}); detectors with {spec.tap!r}: "
                                   f"{', '.join(detectors_with_tap(spec.tap)) or 'none'}")
-        if spec.tap not in TAP_FORMS:
-            raise ConfigError(f"distill.losses.{name}: tap {spec.tap!r} has no form for these losses; use one of {sorted(TAP_FORMS)}")
-        self.form = spec.form or TAP_FORMS[spec.tap]
+        s_spec, t_spec = student.tap_spec(spec.tap), teacher.tap_spec(spec.tap)  # the detectors' contract (chapter 12b)
+        if s_spec.form == 'raw' or spec.tap not in FORM_TAPS:
+            raise ConfigError(f"distill.losses.{name}: tap {spec.tap!r} has no form for these losses; use one of {', '.join(FORM_TAPS)}")
+        self.form = spec.form or s_spec.form
         if self.form not in entry.forms:
             raise ConfigError(f"distill.losses.{name}: method {spec.method!r} takes {', '.join(entry.forms)}, but tap {spec.tap!r} "
                               f"gives {self.form}" + (" (form=embedding averages a map or tokens)" if 'embedding' in entry.forms else ''))
@@ -172,12 +164,12 @@ class KDTerm(nn.Module):
             raise ConfigError(f"distill.losses.{name}.resize={spec.resize!r}: use 'student' or 'teacher'")
         self.weight = float(entry.weight if spec.weight is None else spec.weight)
         self.hparams = {**entry.hparams, **spec.hparams}
-        self.s_channels, self.t_channels = tap_channels(student, spec.tap), tap_channels(teacher, spec.tap)
+        self.s_channels, self.t_channels = s_spec.channels, t_spec.channels
         self.loss = entry.module(self.s_channels, self.t_channels, **self.hparams)
-        self.s_bev_hw = (student.cfg.bev_h, student.cfg.bev_w) if spec.tap == 'bev' else None
-        self.t_bev_hw = (teacher.cfg.bev_h, teacher.cfg.bev_w) if spec.tap == 'bev' else None
-        self.pc_range = getattr(teacher.cfg, 'pc_range', POINT_CLOUD_RANGE)
-        self.queries = spec.tap in ('query_feats', 'cls_logits', 'frame_query_feats')
+        self.s_bev_hw, self.t_bev_hw = s_spec.grid, t_spec.grid  # (Hb, Wb) of a BEV map, else None
+        self.pc_range = t_spec.extent or POINT_CLOUD_RANGE
+        self.needs = entry.needs  # what the method reads besides the two taps, e.g. {'fg_mask'} (DeFeat)
+        self.queries = s_spec.form in ('tokens', 'logits')  # per-query taps: paired by the query correspondence
 
     @property
     def teacher_key(self)->str:
@@ -212,7 +204,7 @@ def forward(self:KDTerm, s_taps:dict, # the student's output
         raise ValueError(f"loss_kd_{self.name}: student {tuple(x.shape)} and teacher {tuple(t.shape)} differ in the batch axis "
                          f"(different camera counts?)")
     if self.form == 'embedding': x, t = to_embedding(x), to_embedding(t)
-    if fg is None and getattr(self.loss, 'method', '') == 'defeat':
+    if fg is None and 'fg_mask' in self.needs:
         fg = image_fg_mask(batch, t.shape[-2:], s.frame) if s.tap == 'img_feats' else bev_fg_mask(batch, t.shape[-2:], self.pc_range)
     return self.weight * self.loss(x, t, fg_mask=fg) if fg is not None else self.weight * self.loss(x, t)
 
@@ -307,9 +299,7 @@ def check_cache_config(cfg)->None:
 
 # %% ../../nbs/20_distiller.ipynb #2bcd88d6
 class Distiller(nn.Module):
-
     "A frozen teacher, a student, and named distillation terms; forward -> (student taps, {'loss_det_*', 'loss_kd_*'})."
-
     def __init__(self, student:nn.Module, teacher:nn.Module,
                  losses:dict, # {name: KDTermSpec or dict of its fields}
                  inherit=(), # teacher tensor names copied into the student and frozen (`inherit_weights`)

@@ -19,6 +19,7 @@ from .sampling import project_points_multiview, ms_deform_attn, MSDeformableAtte
 from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
 from .bev_encoder import BEVFormerConfig, BEVFormerLayer, DecoderLayer, LearnedPositionalEncoding, TemporalSelfAttention, align_bev, bev_pillars, bev_reference_2d
+from .detector import Detector, TapSpec
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRESET_IMAGE_SIZES', 'frame_ego2img', 'ego_motion', 'check_bevformer_config', 'BEVFormer', 'build_model']
@@ -69,8 +70,7 @@ def check_bevformer_config(cfg:BEVFormerConfig)->BEVFormerConfig:
     return cfg
 
 # %% ../../nbs/16_bevformer.ipynb #4ec9ddbf
-class BEVFormer(nn.Module):
-
+class BEVFormer(Detector):
     "BEVFormer: BEV queries + temporal self-attention + spatial cross-attention encoder, DETR decoder with box refinement."
 
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'bev', 'attn_temporal', 'attn_spatial', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
@@ -226,6 +226,15 @@ def predict(self:BEVFormer, taps:dict, # from `forward`
     "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
     c = self.cfg
     return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
+
+# %% ../../nbs/16_bevformer.ipynb #222a5839
+@patch
+def tap_specs(self:BEVFormer)->dict:
+    "The contract's spec of every tap (chapter 12b); the BEV is a bev_h x bev_w grid over `pc_range`."
+    c = self.cfg
+    return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
+            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'bev': TapSpec('map', c.embed_dims, (c.bev_h, c.bev_w), tuple(c.pc_range)),
+            'attn_temporal': TapSpec('raw'), 'attn_spatial': TapSpec('raw'), 'sampling_locations': TapSpec('raw')}
 
 # %% ../../nbs/16_bevformer.ipynb #c1f0aa97
 def _backbone(arch:str, levels:int, dcn:bool, channels:int=256, **kw)->dict:

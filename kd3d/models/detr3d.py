@@ -15,6 +15,7 @@ from .backbone import BackboneConfig, ImageBackbone
 from .sampling import sample_multiview, combine_views
 from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
+from .detector import Detector, TapSpec
 
 # %% auto #0
 __all__ = ['PRESETS', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D', 'build_model']
@@ -127,8 +128,7 @@ def _branch(C:int, out:int, num_fcs:int, norm:bool)->nn.Sequential:
     return nn.Sequential(*layers, nn.Linear(C, out))
 
 # %% ../../nbs/13_detr3d.ipynb #5d7b85dc
-class DETR3D(nn.Module):
-
+class DETR3D(Detector):
     "DETR3D: image backbone + FPN, object queries with 3D reference points sampling every camera, iterative refinement."
 
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
@@ -201,6 +201,14 @@ def predict(self:DETR3D, taps:dict, # from `forward`
     "The last layer's top detections, NMS-free, as `kd3d.evaluation.evaluate` takes them."
     c = self.cfg
     return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], c.max_num, c.score_thresh, c.post_center_range)
+
+# %% ../../nbs/13_detr3d.ipynb #6fc03d16
+@patch
+def tap_specs(self:DETR3D)->dict:
+    "The contract's spec of every tap (chapter 12b): image features, queries and logits of each decoder layer."
+    c = self.cfg
+    return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
+            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'reference_points': TapSpec('raw'), 'sampling_locations': TapSpec('raw')}
 
 # %% ../../nbs/13_detr3d.ipynb #e440d38f
 PRESETS = {

@@ -151,9 +151,7 @@ def ms_deform_attn(value:Tensor, # (B, S, M, Cv) values of all levels, flattened
 
 # %% ../../nbs/11_sampling.ipynb #9999a726
 class MSDeformableAttention(nn.Module):
-
     "Multi-scale deformable attention (Deformable DETR / mmcv) returning its attention weights and sampling locations."
-
     def __init__(self, embed_dims:int=256, # channels C of queries and values
                  num_heads:int=8, # heads M
                  num_levels:int=4, # value levels L

@@ -11,12 +11,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
+from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import CLASSES
 from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
 from .sampling import move_points_in_time, group_feats, sample_multiview_grouped
 from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_sigmoid, points_to_unit,
                               unit_to_points, POINT_CLOUD_RANGE)
+from .detector import Detector, TapSpec
 
 # %% auto #0
 __all__ = ['PRESETS', 'SparseBEVConfig', 'init_query_boxes', 'query_boxes_to_metric', 'ScaleAdaptiveSelfAttention',
@@ -231,7 +233,7 @@ class SparseBEVDecoderLayer(nn.Module):
         return dict(query=query, cls=cls, boxes=torch.cat([xyz, rest], -1), points=points, frame_feats=frame_feats, tau=tau)
 
 # %% ../../nbs/14_sparsebev.ipynb #beae6310
-class SparseBEV(nn.Module):
+class SparseBEV(Detector):
     "SparseBEV: pillar queries refined by one shared decoder layer over T frames of N cameras."
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'frame_query_feats', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
     def __init__(self, cfg:SparseBEVConfig|None=None # the config; None: the paper's R50 setting
@@ -283,6 +285,15 @@ class SparseBEV(nn.Module):
         "Per sample {'boxes': (M, 9), 'scores': (M,), 'labels': (M,)} from the last layer."
         return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], max_num=self.cfg.max_num,
                                   score_thresh=self.cfg.score_thresh)
+
+# %% ../../nbs/14_sparsebev.ipynb #b5382708
+@patch
+def tap_specs(self:SparseBEV)->dict:
+    "The contract's spec of every tap (chapter 12b); `frame_query_feats` are the queries' features per frame."
+    c = self.cfg
+    return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
+            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'frame_query_feats': TapSpec('tokens', c.embed_dims),
+            'sampling_locations': TapSpec('raw')}
 
 # %% ../../nbs/14_sparsebev.ipynb #ead34e13
 def check_sparsebev_config(cfg:SparseBEVConfig # the config to check

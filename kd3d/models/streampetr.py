@@ -18,6 +18,7 @@ from .backbone import BackboneConfig, ImageBackbone
 from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_sigmoid, points_to_unit,
                               unit_to_points, POINT_CLOUD_RANGE)
 from .petr import MotionLayerNorm, PositionEmbedding3D, StreamPETRDecoderLayer, align_memory, depth_bins, empty_memory, frustum_points, lift_frustum, motion_code, nerf_encoding, push_memory, sine_embedding
+from .detector import Detector, TapSpec
 
 # %% auto #0
 __all__ = ['PRESETS', 'StreamPETRConfig', 'StreamPETR', 'frame_plan', 'check_streampetr_config', 'build_model']
@@ -57,8 +58,7 @@ class StreamPETRConfig:
     score_thresh:float = 0.0 # boxes scoring below are dropped when decoding
 
 # %% ../../nbs/15_streampetr.ipynb #64b8c5d9
-class StreamPETR(nn.Module):
-
+class StreamPETR(Detector):
     "StreamPETR: PETR position-embedded camera tokens, global-attention decoder, object queries streamed through a memory queue."
 
     TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points')  # what `forward` returns; distillers check pairings against it
@@ -262,6 +262,14 @@ def _predict(self:StreamPETR, taps:dict, batch:dict)->list:
     return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], max_num=self.cfg.max_num, score_thresh=self.cfg.score_thresh)
 
 StreamPETR.forward, StreamPETR.loss, StreamPETR.predict = _forward, _loss, _predict
+
+# %% ../../nbs/15_streampetr.ipynb #408f4692
+@patch
+def tap_specs(self:StreamPETR)->dict:
+    "The contract's spec of every tap (chapter 12b)."
+    c = self.cfg
+    return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
+            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'reference_points': TapSpec('raw')}
 
 # %% ../../nbs/15_streampetr.ipynb #a6853332
 def check_streampetr_config(cfg:StreamPETRConfig # the config to check
