@@ -68,8 +68,7 @@ def kd_divergence(s_logits:Tensor, # (..., K) student logits
                          "differ; Hinton KD needs the same classes")
     s, t = s_logits / tau, t_logits / tau
     if mode == 'softmax':
-        log_ps, log_pt = F.log_softmax(s, -1), F.log_softmax(t, -1)
-        kl = (log_pt.exp() * (log_pt - log_ps)).sum(-1)
+        kl = F.kl_div(F.log_softmax(s, -1), F.log_softmax(t, -1), reduction='none', log_target=True).sum(-1)  # p_t (log p_t - log p_s)
     elif mode == 'sigmoid':
         qt = torch.sigmoid(t)
         kl = (qt * (F.logsigmoid(t) - F.logsigmoid(s)) + (1 - qt) * (F.logsigmoid(-t) - F.logsigmoid(-s))).sum(-1)
@@ -426,8 +425,7 @@ def cwd_loss(s_feat:Tensor, # (B, C, H, W) student (adapted to the teacher's cha
     if s_feat.shape[1] != t_feat.shape[1]: raise ValueError("cwd: adapt the student to the teacher's channels first")
     B, C = s_feat.shape[:2]
     s, t = s_feat.flatten(2) / tau, t_feat.detach().flatten(2) / tau  # (B, C, H*W)
-    log_pt = F.log_softmax(t, -1)
-    return tau**2 * (log_pt.exp() * (log_pt - F.log_softmax(s, -1))).sum() / (B * C)
+    return tau**2 * F.kl_div(F.log_softmax(s, -1), F.log_softmax(t, -1), reduction='sum', log_target=True) / (B * C)
 
 class CWDLoss(ClassicLossModule):
     "CWD; a 1x1 adapter only if channels differ. On tokens each channel is a distribution over the queries."
