@@ -4,9 +4,10 @@
 
 # %% ../nbs/90_cli.ipynb #245ac87a
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, dataclasses, json, os, sys
 from pathlib import Path
 from .config import ExperimentConfig, ConfigError, load_config, config_to_yaml
+from .recipe import make_fabric
 from .train import CheckpointError, train, evaluate_checkpoint, bench, format_bench
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill
@@ -27,21 +28,22 @@ def config_args(p):
 def _cmd_train(args)->int:
     cfg = load_config(args.config, args.overrides)
     if args.print_config: print(config_to_yaml(cfg), end=''); return 0
-    train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after)
+    train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after, fabric=make_fabric(cfg.train))
     return 0
 
 def _cmd_eval(args)->int:
     cfg = load_any_config(args.config, args.overrides)  # plain, distillation file, or composed by name (chapter 22)
-    evaluate_checkpoint(cfg, args.checkpoint, out_dir=args.out)  # a distilled run: its student
+    evaluate_checkpoint(cfg, args.checkpoint, out_dir=args.out, fabric=make_fabric(cfg.train))  # a distilled run: its student
     return 0
 
 def _cmd_bench(args)->int:
     cfg = load_any_config(args.config, args.overrides)
+    fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))  # benchmarks time one process
     if isinstance(cfg, DistillExperimentConfig):  # the student step against the distillation step (chapter 20)
-        r = bench_distill(cfg, steps=args.steps, warmup=args.warmup)
+        r = bench_distill(cfg, steps=args.steps, warmup=args.warmup, fabric=fabric)
         print(format_bench_distill(r))
     else:
-        r = bench(cfg, steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches)
+        r = bench(cfg, steps=args.steps, warmup=args.warmup, loader_batches=args.loader_batches, fabric=fabric)
         print(format_bench(r))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True); Path(args.out).write_text(json.dumps(r, indent=1))
@@ -88,7 +90,7 @@ def _cmd_distill(args)->int:
         raise ConfigError(f"{args.config!r} is a plain training config (no teacher): run it with kd3d train, or name a distillation")
     if args.print_config: print(config_to_yaml(cfg), end=''); return 0
     distill(cfg, teacher_checkpoint=args.teacher_checkpoint, resume=args.resume if args.resume is not None else False,
-            stop_after=args.stop_after)
+            stop_after=args.stop_after, fabric=make_fabric(cfg.train))  # one Fabric: the teacher's evaluation and the training
     return 0
 
 # %% ../nbs/90_cli.ipynb #750a1886

@@ -296,12 +296,13 @@ def process_means(fabric, sums:dict, n:int)->dict:
             for k, v in sums.items()}
 
 # %% ../nbs/18_train.ipynb #e3060fb4
-def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str|Path=False, progress:bool=True
+def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str|Path=False, progress:bool=True,
+                fabric=None # a launched Fabric (the command makes one and passes it down); None: made from cfg.train
                )->SimpleNamespace: # what the loop needs
     "Everything before the first step: the Fabric, the run folder and start point, data, recipe, model, AdamW, schedule, log."
     t = cfg.train
     if model is None: detector_config(cfg.model)  # a wrong model name or preset fails now, not after loading data
-    fabric = make_fabric(t)
+    fabric = fabric or make_fabric(t)
     rank0 = fabric.global_rank == 0
     say = (lambda *a: print(*a, flush=True)) if (progress and rank0) else (lambda *a: None)
     out = run_dir(cfg)
@@ -340,10 +341,11 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
           model:nn.Module|None=None, # the detector (or distiller); None: `build_detector(cfg.model)` after seeding
           resume:bool|str|Path=False, # True: continue from the newest checkpoint of the run folder (if any); a path: from that file
           stop_after:int|None=None, # leave (with a checkpoint) after this many steps of this call
-          progress:bool=True # progress bars and messages
+          progress:bool=True, # progress bars and messages
+          fabric=None # a launched Fabric; None: made from cfg.train
          )->dict: # step, out_dir, checkpoint, metrics, losses (the last logged)
     "Train as `cfg` says: `prepare_run`, then one readable loop (see the chapter)."
-    t, r = cfg.train, prepare_run(cfg, model, resume, progress)
+    t, r = cfg.train, prepare_run(cfg, model, resume, progress, fabric)
     fabric, model, trainee, optimizer, scheduler, log, say, out = r.fabric, r.model, r.trainee, r.optimizer, r.scheduler, r.log, r.say, r.out
     step, spe, total = r.step, r.recipe.steps_per_epoch, r.recipe.total_steps
     nusc, val_ds, metrics, record, last_ckpt, this_call = None, None, None, {}, None, 0
@@ -406,9 +408,11 @@ def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
                         checkpoint, # a checkpoint file
                         model:nn.Module|None=None, # the detector; None: built from cfg.model
                         out_dir=None, # devkit outputs; None: `<checkpoint folder>/../eval_<checkpoint name>`
-                        progress:bool=True)->dict|None:
+                        progress:bool=True,
+                        fabric=None # a launched Fabric; None: made from cfg.train
+                       )->dict|None:
     "Load a checkpoint into the config's detector and score it on the val split with the devkit."
-    fabric = make_fabric(cfg.train)
+    fabric = fabric or make_fabric(cfg.train)
     state = load_checkpoint(checkpoint)
     model = model if model is not None else build_detector(cfg.model)
     load_model_state(model, state['model'], str(checkpoint), state.get('config'))
@@ -461,9 +465,11 @@ def bench(cfg:ExperimentConfig, # the config (model, data, batch size, precision
           steps:int=5, # timed training steps (and forwards)
           warmup:int=2, # untimed steps first
           loader_batches:int=8, # batches drawn from the data loader
-          progress:bool=True)->dict:
+          progress:bool=True,
+          fabric=None # a launched one-process Fabric; None: made from cfg.train with devices=1
+         )->dict:
     "Forward latency, training step time, samples/s, data loader throughput against the model step, parameters, peak memory."
-    fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))
+    fabric = fabric or make_fabric(dataclasses.replace(cfg.train, devices=1))
     t = cfg.train
     sync = (lambda: torch.cuda.synchronize(fabric.device)) if fabric.device.type == 'cuda' else (lambda: None)
     if fabric.global_rank == 0: ensure_data(cfg.data, progress)

@@ -466,10 +466,11 @@ def teacher_config(cfg:DistillExperimentConfig)->ExperimentConfig:
 def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
             teacher_checkpoint=None, # overrides distill.teacher_checkpoint
             resume:bool|str=False, stop_after:int|None=None, progress:bool=True,
-            evaluate_teacher:bool=True # score the teacher once (cached in the run folder)
+            evaluate_teacher:bool=True, # score the teacher once (cached in the run folder)
+            fabric=None # a launched Fabric, used for the teacher's evaluation and the training; None: made from cfg.train
            )->dict: # the result of `kd3d.train.train`, plus 'teacher_metrics'
     "Distil as `cfg` says: teacher metrics once, then chapter 18's training loop on the Distiller."
-    out = run_dir(cfg)
+    out, fabric = run_dir(cfg), fabric or make_fabric(cfg.train)
     ck = str(resolve_teacher_checkpoint(teacher_checkpoint or cfg.distill.teacher_checkpoint)) if (teacher_checkpoint or cfg.distill.teacher_checkpoint) else ''
     if ck: cfg.distill.teacher_checkpoint = ck
     tm, tm_file = None, out / 'teacher_metrics.json'
@@ -482,7 +483,7 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
         elif shared.exists(): tm = json.loads(shared.read_text())
         else:
             ensure_data(cfg.data, progress)
-            m = evaluate_checkpoint(teacher_config(cfg), ck, out_dir=out / 'eval_teacher', progress=False)
+            m = evaluate_checkpoint(teacher_config(cfg), ck, out_dir=out / 'eval_teacher', progress=False, fabric=fabric)
             if m is not None:
                 tm = {**{k: v for k, v in m.items() if k != 'per_class'}, 'checkpoint': ck}
                 shared.parent.mkdir(parents=True, exist_ok=True); shared.write_text(json.dumps(tm, indent=1))
@@ -496,17 +497,19 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
         print(f"distilling {cfg.model.name} ({cfg.model.preset}) from {cfg.teacher.name} ({cfg.teacher.preset}):")
         for t in model.terms.values(): print(f"  loss_kd_{t.extra_repr()}")
         if model.inherited: print(f"  inherited and frozen: {', '.join(model.inherited)}")
-    r = train(cfg, model=model, resume=resume, stop_after=stop_after, progress=progress)
+    r = train(cfg, model=model, resume=resume, stop_after=stop_after, progress=progress, fabric=fabric)
     r['teacher_metrics'] = tm
     if progress and tm is not None and r.get('metrics'):
         print(f"student mAP {r['metrics']['mAP']:.4f} NDS {r['metrics']['NDS']:.4f} | teacher mAP {tm['mAP']:.4f} NDS {tm['NDS']:.4f}")
     return r
 
 # %% ../../nbs/20_distiller.ipynb #ba0e980a
-def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:int=5, warmup:int=2, progress:bool=True)->dict:
+def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:int=5, warmup:int=2, progress:bool=True,
+                  fabric=None # a launched one-process Fabric; None: made from cfg.train with devices=1
+                 )->dict:
     "Training step time and peak memory: student alone, distillation, distillation with a warm teacher cache."
     import tempfile as _tf
-    fabric = make_fabric(dataclasses.replace(cfg.train, devices=1))
+    fabric = fabric or make_fabric(dataclasses.replace(cfg.train, devices=1))
     ensure_data(cfg.data, progress)
     batch = fabric.to_device(next(iter(make_loader(make_dataset(cfg.data, 'train'), cfg.train.batch_size))))
     def time_steps(model):
