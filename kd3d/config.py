@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_config.ipynb #363c56a5
 from __future__ import annotations
-import difflib, os, re, types, typing
+import copy, difflib, functools, os, re, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 import yaml
@@ -259,12 +259,18 @@ def _flatten_mapping(d:dict, whole:set, prefix:str='')->dict:
         else: out[key] = v
     return out
 
+@functools.lru_cache(maxsize=256)
+def _parse_yaml(path:str, mtime_ns:int, size:int): # the file's identity: a changed file is read again
+    "A YAML file's content, read and parsed once per process (a `kd3d demo` resolves each config several times)."
+    return yaml.safe_load(Path(path).read_text())
+
 def read_config_file(path, # a YAML file
                      cls=None # the root dataclass; default `ExperimentConfig`
                     )->dict: # {dotted key: value}
-    "The flat `{key: value}` of a config file, read with `yaml.safe_load`."
+    "The flat `{key: value}` of a config file, read with `yaml.safe_load` (once per file and process)."
     path = Path(path)
-    try: d = yaml.safe_load(path.read_text())
+    st = path.stat()
+    try: d = copy.deepcopy(_parse_yaml(str(path.resolve()), st.st_mtime_ns, st.st_size))  # a copy: callers may change it
     except yaml.YAMLError as e: raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
     if d is None: return {}
     if not isinstance(d, dict): raise ConfigError(f"config file {path} must hold a mapping of `key: value` lines, not a {type(d).__name__}")
