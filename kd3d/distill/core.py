@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import kd3d_home, seed_everything
-from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config
+from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_from_flat
 from ..masks import image_fg_mask, bev_fg_mask
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
 from ..train import (resolve_path, latest_checkpoint, build_detector, load_checkpoint, load_model_state, train, run_dir,
@@ -122,7 +122,7 @@ def kd_methods()->dict:
 @dataclass
 class KDTermSpec:
     "One distillation term as a config writes it (`distill.losses: {name: {method: ..., tap: ..., ...}}`)."
-    method:str # a key of `kd_methods()`: 'cwd', 'mgd', 'hinton', ...
+    method:str = '' # a key of `kd_methods()`: 'cwd', 'mgd', 'hinton', ... (required)
     tap:str = 'img_feats' # which tap both detectors give: img_feats, bev, query_feats, frame_query_feats, cls_logits
     weight:float|None = None # loss weight; None: the method's default (its paper's)
     form:str|None = None # 'embedding' to average a map or tokens to (B, C) first (RKD, SP); None: the tap's form
@@ -404,11 +404,10 @@ def term_specs(losses:dict # `distill.losses`, possibly with dotted entries from
     out = {}
     known = {f.name for f in dataclasses.fields(KDTermSpec)}
     for name, d in nested.items():
-        bad = sorted(set(d) - known)
+        bad = sorted({k.split('.')[0] for k in d} - known)
         if bad: raise ConfigError(f"distill.losses.{name}: unknown field(s) {bad}; a term has {sorted(known)}")
-        if 'method' not in d: raise ConfigError(f"distill.losses.{name} has no method: set distill.losses.{name}.method=<{'|'.join(sorted(kd_methods()))}>")
-        hp = {**d.get('hparams', {}), **{k[8:]: v for k, v in d.items() if k.startswith('hparams.')}}
-        out[name] = KDTermSpec(**{k: v for k, v in d.items() if k != 'hparams'}, hparams=hp)
+        if not d.get('method'): raise ConfigError(f"distill.losses.{name} has no method: set distill.losses.{name}.method=<{'|'.join(sorted(kd_methods()))}>")
+        out[name] = config_from_flat(d, KDTermSpec, source=f'distill.losses.{name}')  # chapter 07's parser types every field
     return out
 
 def load_distill_config(name_or_path, overrides=(), flat:dict|None=None)->DistillExperimentConfig:
