@@ -8,7 +8,6 @@ import os, random
 from pathlib import Path
 import numpy as np
 import torch
-from lightning_fabric.utilities.seed import seed_everything as fabric_seed_everything
 
 # %% auto #0
 __all__ = ['CLASSES', 'CAMERAS', 'LIDAR', 'SHAPE_LETTERS', 'seed_everything', 'get_device', 'kd3d_home']
@@ -26,8 +25,11 @@ SHAPE_LETTERS = dict(B='batch', T='frames', N='cameras', C='channels', H='image 
 # %% ../nbs/00_core.ipynb #23ed4105
 def seed_everything(seed:int=0 # the seed for python, numpy and torch
                    )->int:
-    "Seed `random`, `numpy` and `torch` (CPU and every GPU) and return the seed (Lightning Fabric's `seed_everything`)."
-    return fabric_seed_everything(seed, verbose=False)
+    "Seed `random`, `numpy` and `torch` (CPU and every GPU) and return the seed: what Fabric's `seed_everything` does."
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)  # every GPU too
+    return seed
 
 def get_device(prefer:str|None=None # 'cpu', 'cuda', 'cuda:1', ... or None for the best available
               )->torch.device:

@@ -171,7 +171,7 @@ def create_infos(data_root, # nuScenes folder holding `<version>/`, `samples/`, 
     infos['meta'] = dict(data_root=str(root), version=version, kd3d_version=kd3d.__version__, format=INFOS_FORMAT,
                          classes=list(CLASSES), cameras=list(CAMERAS))
     out.parent.mkdir(parents=True, exist_ok=True)
-    part = out.with_name(out.name + '.part')
+    part = out.with_name(f'{out.name}.{os.getpid()}.part')  # per process: two processes building the cache at once cannot mix
     torch.save(infos, part)
     os.replace(part, out)
     t2 = time.perf_counter()

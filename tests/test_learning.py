@@ -22,9 +22,9 @@ def learn_small(tmp_path_factory):
 def test_train_on_val_fits(learn_small, tmp_path):
     run = tmp_path / 'run'
     kd3d('train', '--config', DEMO_STUDENT, f'data.data_root={learn_small}', 'data.make_toy=none', 'data.train_split=val',
-         'train.max_steps=300', 'train.eval_interval=0', f'train.out_dir={run}', 'train.log_interval=50')
+         'train.max_steps=150', 'train.eval_interval=0', f'train.out_dir={run}', 'train.log_interval=50')
     m = json.loads((run / 'metrics.json').read_text())
-    assert m['mAP'] > 0.6, m  # 0.95 when measured (300 steps, 16 samples): it must fit what it trains on
+    assert m['mAP'] > 0.5, m  # 0.74 when measured (150 steps, 16 samples; 0.95 at 300): it must fit what it trains on
 
 
 def test_shipped_teacher_detects_in_an_unseen_world(learn_small, tmp_path):
