@@ -4,7 +4,6 @@
 
 # %% ../../nbs/22_recipes.ipynb #1383b731
 from __future__ import annotations
-import argparse
 from pathlib import Path
 import yaml
 from ..config import (ExperimentConfig, ConfigError, config_dir, list_configs, find_config, read_config_file, load_config,
@@ -13,8 +12,7 @@ from .core import DistillExperimentConfig, kd_methods, load_distill_config
 
 # %% auto #0
 __all__ = ['PAIR_KEYS', 'pairs_dir', 'list_pairs', 'read_pair', 'pair_name', 'split_pair', 'distill_name', 'parse_distill_name',
-           'method_terms', 'compose_distill', 'load_distill', 'list_distill_configs', 'load_any_config',
-           'is_distill_name']
+           'method_terms', 'compose_distill', 'load_distill', 'list_distill_configs', 'load_any_config']
 
 # %% ../../nbs/22_recipes.ipynb #9dcdc201
 PAIR_KEYS = ('student', 'teacher', 'config', 'weights')
@@ -109,7 +107,3 @@ def load_any_config(name_or_path, # a config name (plain or distillation, shippe
         return load_distill(*parts, overrides)
     if is_distill_config(name_or_path): return load_distill_config(name_or_path, overrides)
     return load_config(name_or_path, overrides)
-
-def is_distill_name(name_or_path)->bool:
-    "Whether a config is a distillation (composed by name, or a file with `teacher` / `distill` keys)."
-    return parse_distill_name(name_or_path) is not None or is_distill_config(name_or_path)
