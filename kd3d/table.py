@@ -17,18 +17,22 @@ from .data import collate
 from .speed import benchmark
 
 # %% auto #0
-__all__ = ['TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table', 'resolve_configs',
-           'method_row_name', 'check_pair', 'run_table']
+__all__ = ['HASH_STABLE_DEFAULTS', 'TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table',
+           'resolve_configs', 'method_row_name', 'check_pair', 'run_table']
 
 # %% ../nbs/28_table.ipynb #eb83c177
 # chapter 18's bookkeeping keys (what a resumed run may change), less the evaluation classes (they change the
 # metrics a finished run reports), plus where a teacher cache lives
 _NOT_RECIPE = (BOOKKEEPING_KEYS - {'train.eval_classes'}) | {'distill.cache_dir'}
+# settings added after runs were recorded: they enter the hash only when set away from their default, so that the runs
+# made before they existed (which trained exactly as the default does) are still found
+HASH_STABLE_DEFAULTS = {'distill.inherit_freeze': True}
 
 def recipe_hash(cfg:ExperimentConfig # a resolved config
                )->str: # 8 hex digits
     "A short hash of everything in `cfg` that changes what is trained (not where it is written or how it is logged)."
-    flat = {k: v for k, v in flatten_config(cfg).items() if k not in _NOT_RECIPE}
+    flat = {k: v for k, v in flatten_config(cfg).items()
+            if k not in _NOT_RECIPE and not (k in HASH_STABLE_DEFAULTS and v == HASH_STABLE_DEFAULTS[k])}
     return hashlib.sha1(json.dumps(flat, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 def run_config(name:str, # a config name of `kd3d/configs` (or a YAML path)

@@ -12,13 +12,14 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['CLASSIC_METHODS', 'tokens_to_map', 'as_maps', 'check_same_spatial', 'channel_adapter', 'ClassicLossModule',
-           'kd_divergence', 'hinton_kd_loss', 'HintonKDLoss', 'attention_map', 'attention_transfer_loss', 'ATLoss',
-           'ofd_margin_from_stats', 'ofd_margin_from_bn', 'ofd_loss', 'OFDLoss', 'pairwise_distance',
-           'rkd_distance_loss', 'triplet_cosines', 'rkd_angle_loss', 'rkd_loss', 'RKDLoss', 'similarity_matrix',
-           'similarity_preserving_loss', 'SPLoss', 'vid_loss', 'VIDLoss', 'fbkd_attention', 'NonLocal2d', 'fbkd_loss',
-           'FBKDLoss', 'defeat_loss', 'defeat_logit_loss', 'DeFeatLoss', 'fitnet_loss', 'FitNetLoss', 'cwd_loss',
-           'CWDLoss', 'mgd_random_mask', 'mgd_generator', 'mgd_loss', 'MGDLoss', 'ClassicMethod']
+__all__ = ['KDMethod', 'CLASSIC_METHODS', 'tokens_to_map', 'as_maps', 'check_same_spatial', 'channel_adapter',
+           'ClassicLossModule', 'kd_divergence', 'hinton_kd_loss', 'HintonKDLoss', 'attention_map',
+           'attention_transfer_loss', 'ATLoss', 'ofd_margin_from_stats', 'ofd_margin_from_bn', 'ofd_loss', 'OFDLoss',
+           'pairwise_distance', 'rkd_distance_loss', 'triplet_cosines', 'rkd_angle_loss', 'rkd_loss', 'RKDLoss',
+           'similarity_matrix', 'similarity_preserving_loss', 'SPLoss', 'vid_loss', 'VIDLoss', 'fbkd_attention',
+           'NonLocal2d', 'fbkd_loss', 'FBKDLoss', 'defeat_loss', 'defeat_logit_loss', 'DeFeatLoss', 'fitnet_loss',
+           'FitNetLoss', 'cwd_loss', 'CWDLoss', 'mgd_random_mask', 'mgd_generator', 'mgd_loss', 'MGDLoss',
+           'ClassicMethod']
 
 # %% ../../nbs/21_kd_classic.ipynb #36863124
 def tokens_to_map(x:Tensor # (B, Q, C) tokens
@@ -497,13 +498,21 @@ class MGDLoss(ClassicLossModule):
 @dataclass
 class ClassicMethod:
     name:str        # 'hinton', 'at', 'ofd', 'rkd', 'sp', 'vid', 'fbkd', 'defeat', 'fitnet', 'cwd', 'mgd'
-    module:type     # the nn.Module class above
-    forms:tuple     # tap forms it accepts: subset of ('map', 'tokens', 'logits', 'embedding')
+    module:type     # the nn.Module class above (None: a recipe whose `terms` name other methods)
+    forms:tuple     # tap forms it accepts: subset of ('map', 'tokens', 'logits', 'embedding', 'raw')
     weight:float    # default loss weight (the paper's alpha/beta/gamma, or 1 where it is inside the method)
     hparams:dict = field(default_factory=dict)  # default keyword arguments of the module
     source:str = '' # paper + where the defaults come from (official code file / paper section)
     needs:frozenset = frozenset() # what the loss reads besides the two taps: 'fg_mask' (the ground truth's foreground, chapter 12a)
     terms:dict = field(default_factory=lambda: {'img': dict(tap='img_feats')}) # what a config composed by name reads (chapter 22): {suffix: KDTermSpec fields} -> term '<name>_<suffix>'
+    terms_for:dict = field(default_factory=dict) # {model.name: terms} where the terms depend on the student's detector (FD3D)
+    inherit:tuple = () # teacher tensors a config composed by name copies into the student (`distill.inherit`, chapter 20)
+    inherit_freeze:bool = True # ... and freezes (False: initialisation only)
+    detectors:tuple = () # the detectors (model.name) the method applies to; (): every detector with its taps
+    aligns:bool = False # the loss pairs maps of different size itself (no resizing by the term)
+    check:object = None # callable(student, teacher, term name, spec): the method's own pairing rules, raising ConfigError
+
+KDMethod = ClassicMethod  # the entry of any method, classic or from the papers (chapters 23-26); `module=None`: a recipe of other methods' terms
 
 CLASSIC_METHODS = {m.name: m for m in [
     ClassicMethod('hinton', HintonKDLoss, ('logits',), 1.0, dict(tau=4.0, mode='sigmoid'),

@@ -20,10 +20,10 @@ from ..train import (resolve_path, latest_checkpoint, build_detector, load_check
 
 # %% auto #0
 __all__ = ['DETECTOR_MODULES', 'FORM_TAPS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'select_tap', 'to_embedding',
-           'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm', 'inherit_weights',
-           'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig', 'DistillExperimentConfig',
-           'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config',
-           'distill', 'bench_distill', 'format_bench_distill']
+           'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm', 'loss_inputs',
+           'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig',
+           'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint',
+           'build_distiller', 'teacher_config', 'distill', 'bench_distill', 'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -67,7 +67,8 @@ def select_tap(taps:dict, # a detector's output
         return x.transpose(1, 2).reshape(B, C, Hb, Wb)  # (B, C, Hb, Wb)
     if tap in ('query_feats', 'cls_logits'): return x[layer]  # (B, Q, C) / (B, Q, K)
     if tap == 'frame_query_feats': return x[:, frame]  # (B, Q, C)
-    raise ValueError(f"tap {tap!r} has no form for the classic losses; taps with one: {', '.join(FORM_TAPS)}")
+    if isinstance(x, (list, tuple)): return torch.stack(list(x), 1)  # a raw tap given per layer, (B, ...) each -> (B, L, ...)
+    return x  # any other raw tap, as the detector returns it
 
 def to_embedding(x:Tensor)->Tensor:
     "A map (B, C, H, W) -> (B, C) by global average; tokens (B, Q, C) -> (B, C) by the mean over queries."
@@ -108,7 +109,7 @@ def gather_queries(x:Tensor, # (B, Q, C)
     return x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))
 
 # %% ../../nbs/20_distiller.ipynb #915d00ee
-METHOD_MODULES = ['kd3d.distill.classic']  # modules with a `*_METHODS` dict {name: method entry}
+METHOD_MODULES = ['kd3d.distill.classic', 'kd3d.distill.structured', 'kd3d.distill.fd3d']  # modules with a `*_METHODS` dict {name: method entry}
 
 def kd_methods()->dict:
     "Every registered distillation method: {name: entry with module, forms, weight, hparams, source}."
@@ -146,15 +147,19 @@ class KDTerm(nn.Module):
         if spec.method not in methods:
             raise ConfigError(f"distill.losses.{name}.method={spec.method!r} is not a known method: {sorted(methods)}")
         entry = methods[spec.method]
+        if entry.module is None:
+            raise ConfigError(f"distill.losses.{name}.method={spec.method!r} is a recipe of terms, not a loss; a term names one of "
+                              f"its losses: {sorted({d.get('method', spec.method) for d in entry.terms.values()})}")
         for role, model in (('student', student), ('teacher', teacher)):
             if spec.tap not in model_taps(model):
                 raise ConfigError(f"distill.losses.{name} reads tap {spec.tap!r}, which the {role} {type(model).__name__} does not "
                                   f"return (its taps: {', '.join(model_taps(model))}); detectors with {spec.tap!r}: "
                                   f"{', '.join(detectors_with_tap(spec.tap)) or 'none'}")
         s_spec, t_spec = student.tap_spec(spec.tap), teacher.tap_spec(spec.tap)  # the detectors' contract (chapter 12b)
-        if s_spec.form == 'raw' or spec.tap not in FORM_TAPS:
-            raise ConfigError(f"distill.losses.{name}: tap {spec.tap!r} has no form for these losses; use one of {', '.join(FORM_TAPS)}")
-        self.form = spec.form or s_spec.form
+        raw = s_spec.form == 'raw' or spec.tap not in FORM_TAPS  # attention weights, sampling locations, ...: read as they are
+        if raw and 'raw' not in entry.forms:
+            raise ConfigError(f"distill.losses.{name}: tap {spec.tap!r} has no form for method {spec.method!r}; use one of {', '.join(FORM_TAPS)}")
+        self.form = 'raw' if raw else spec.form or s_spec.form
         if self.form not in entry.forms:
             raise ConfigError(f"distill.losses.{name}: method {spec.method!r} takes {', '.join(entry.forms)}, but tap {spec.tap!r} "
                               f"gives {self.form}" + (" (form=embedding averages a map or tokens)" if 'embedding' in entry.forms else ''))
@@ -168,8 +173,16 @@ class KDTerm(nn.Module):
         self.loss = entry.module(self.s_channels, self.t_channels, **self.hparams)
         self.s_bev_hw, self.t_bev_hw = s_spec.grid, t_spec.grid  # (Hb, Wb) of a BEV map, else None
         self.pc_range = t_spec.extent or POINT_CLOUD_RANGE
-        self.needs = entry.needs  # what the method reads besides the two taps, e.g. {'fg_mask'} (DeFeat)
+        self.needs = entry.needs  # what the method reads besides the two taps, e.g. {'fg_mask'} (DeFeat); see `loss_inputs`
+        self.aligns = entry.aligns  # the loss resizes maps itself (e.g. Structured KD's BEV response)
         self.queries = s_spec.form in ('tokens', 'logits')  # per-query taps: paired by the query correspondence
+        for n in entry.needs:  # raw taps the method reads besides the term's own
+            role, _, tap = n.partition(':')
+            if tap and tap not in model_taps(teacher if role == 'teacher' else student):
+                raise ConfigError(f"distill.losses.{name}: method {spec.method!r} needs the {role}'s tap {tap!r}, which "
+                                  f"{type(teacher if role == 'teacher' else student).__name__} does not return; detectors with it: "
+                                  f"{', '.join(detectors_with_tap(tap)) or 'none'}")
+        if entry.check is not None: entry.check(student, teacher, name, spec)  # the method's own pairing rules
 
     @property
     def teacher_key(self)->str:
@@ -187,26 +200,45 @@ def forward(self:KDTerm, s_taps:dict, # the student's output
             t_sel:Tensor, # the teacher's selection (`select_teacher`)
             batch:dict, # the batch (ground truth for masks)
             corr:tuple|None=None, # (s_idx, t_idx) query correspondence, for query taps
-            t_scores:Tensor|None=None # (B, Qt) teacher top scores, for token foreground masks
+            t_scores:Tensor|None=None, # (B, Qt) teacher top scores, for token foreground masks
+            t_all:dict|None=None # the teacher's whole selection (`Distiller.teacher_selection`), for `needs`
            )->Tensor: # the weighted loss
     s = self.spec
     x = select_tap(s_taps, s.tap, s.layer, s.level, s.frame, self.s_bev_hw)  # student, same form
     t = t_sel
     fg = None
-    if self.queries:
+    if self.form == 'raw' or self.aligns: pass  # the loss pairs the two itself (and says what it refuses)
+    elif self.queries:
         s_idx, t_idx = corr
         x, t = gather_queries(x, s_idx), gather_queries(t, t_idx)  # (B, k, C) each, paired
         if t_scores is not None: fg = (t_scores.gather(1, t_idx) > s.fg_score).float()  # (B, k)
     elif x.shape[-2:] != t.shape[-2:]:  # maps of different resolution
         if s.resize == 'student': x = F.interpolate(x, size=t.shape[-2:], mode='bilinear', align_corners=False)
         else: t = F.interpolate(t, size=x.shape[-2:], mode='bilinear', align_corners=False)
-    if x.shape[0] != t.shape[0]:
+    if self.form != 'raw' and x.shape[0] != t.shape[0]:
         raise ValueError(f"loss_kd_{self.name}: student {tuple(x.shape)} and teacher {tuple(t.shape)} differ in the batch axis "
                          f"(different camera counts?)")
     if self.form == 'embedding': x, t = to_embedding(x), to_embedding(t)
     if fg is None and 'fg_mask' in self.needs:
         fg = image_fg_mask(batch, t.shape[-2:], s.frame) if s.tap == 'img_feats' else bev_fg_mask(batch, t.shape[-2:], self.pc_range)
-    return self.weight * self.loss(x, t, fg_mask=fg) if fg is not None else self.weight * self.loss(x, t)
+    kw = loss_inputs(self.needs, s_taps, t_all or {}, batch)
+    if fg is not None: kw['fg_mask'] = fg
+    if 'pc_range' in self.needs: kw['pc_range'] = self.pc_range  # the teacher's BEV extent (x0, y0, z0, x1, y1, z1)
+    return self.weight * self.loss(x, t, **kw)
+
+def loss_inputs(needs, # a method's `needs`
+                s_taps:dict, # the student's output
+                t_all:dict, # the teacher's selection: 'cls_logits', 'boxes', 'scores' and 'teacher:<tap>' entries
+                batch:dict)->dict:
+    "The keyword arguments a method's loss gets besides the two taps, by what it `needs`."
+    kw = {}
+    if 'teacher_preds' in needs: kw['t_preds'] = {k: t_all[k] for k in ('cls_logits', 'boxes', 'scores')}  # (B, Qt, ...) last layer
+    t_extra = {n.partition(':')[2]: t_all[n] for n in needs if n.startswith('teacher:')}
+    s_extra = {n.partition(':')[2]: select_tap(s_taps, n.partition(':')[2]) for n in needs if n.startswith('student:')}
+    if t_extra: kw['t_extra'] = t_extra
+    if s_extra: kw['s_extra'] = s_extra
+    if 'batch' in needs: kw['batch'] = batch
+    return kw
 
 @patch
 def extra_repr(self:KDTerm)->str:
@@ -214,6 +246,7 @@ def extra_repr(self:KDTerm)->str:
     where = {'img_feats': f'level {s.level}, frame {s.frame}', 'query_feats': f'layer {s.layer}, match {s.match}',
              'cls_logits': f'layer {s.layer}, match {s.match}', 'frame_query_feats': f'frame {s.frame}, match {s.match}',
              'bev': f'{self.t_bev_hw[0]} x {self.t_bev_hw[1]} grid' if self.t_bev_hw else ''}.get(s.tap, '')
+    if self.form == 'raw': return f"{self.name}: {s.method} on {s.tap} (raw, every layer), weight {self.weight:g}"
     return f"{self.name}: {s.method} on {s.tap} ({where}) as {self.form}, weight {self.weight:g}, channels {self.s_channels}->{self.t_channels}"
 
 # %% ../../nbs/20_distiller.ipynb #e0ab70f1
@@ -305,7 +338,8 @@ class Distiller(nn.Module):
                  inherit=(), # teacher tensor names copied into the student and frozen (`inherit_weights`)
                  teacher_dtype:torch.dtype|None=None, # e.g. torch.bfloat16: teacher under autocast in that dtype
                  cache:TeacherCache|None=None, # read / write the teacher's selections
-                 det_weight:float=1.0 # weight of the student's detection loss
+                 det_weight:float=1.0, # weight of the student's detection loss
+                 inherit_freeze:bool=True # False: the inherited tensors only initialise the student, which trains them
                 ):
         super().__init__()
         self.student = student
@@ -313,13 +347,16 @@ class Distiller(nn.Module):
         teacher.eval().requires_grad_(False)
         specs = {n: s if isinstance(s, KDTermSpec) else KDTermSpec(**s) for n, s in losses.items()}
         self.terms = nn.ModuleDict({n: KDTerm(n, s, student, teacher) for n, s in specs.items()})
-        self.inherited = inherit_weights(student, teacher, inherit) if inherit else []
+        self.inherited = inherit_weights(student, teacher, inherit, freeze=inherit_freeze) if inherit else []
+        self.inherit_freeze = inherit_freeze
         for n, t in self.terms.items():
             if t.queries and t.spec.match == 'inherited' and not any(k.startswith('query_embedding') for k in self.inherited):
                 raise ConfigError(f"distill.losses.{n}.match=inherited, but the student does not inherit the teacher's queries: "
                                   f"add 'query_embedding' to distill.inherit, or use match=shared / hungarian")
         self.teacher_dtype, self.cache, self.det_weight = teacher_dtype, cache, det_weight
         self.needs_queries = any(t.queries for t in self.terms.values())
+        self.needs_preds = self.needs_queries or any('teacher_preds' in t.needs for t in self.terms.values())
+        self.teacher_extra = sorted({n for t in self.terms.values() for n in t.needs if n.startswith('teacher:')})  # 'teacher:<tap>'
         self.matcher = HungarianMatcher()
 
     @property
@@ -350,10 +387,15 @@ def teacher_selection(self:Distiller, batch:dict)->dict:
     with torch.inference_mode(), amp:
         taps = self._teacher(batch)
         sel = {t.teacher_key: t.select_teacher(taps) for t in self.terms.values()}
-        if self.needs_queries:
+        if self.needs_preds:
             sel['cls_logits'], sel['boxes'] = taps['cls_logits'][-1], taps['boxes'][-1]
+        for n in self.teacher_extra:  # raw taps a method needs, e.g. the decoder's sampling; batch-first, as the cache slices samples
+            sel[n] = select_tap(taps, n.partition(':')[2])
+            if sel[n].shape[0] != len(batch['sample_token']):
+                raise ValueError(f"teacher tap {n.partition(':')[2]!r} has shape {tuple(sel[n].shape)}: a raw tap read by a method must be "
+                                 f"batch-first, (B, ...); add a batch-first tap to {type(self._teacher).__name__}")
     sel = {k: v.float().clone() for k, v in sel.items()}  # out of inference mode, float32
-    if self.needs_queries: sel['scores'] = sel['cls_logits'].sigmoid().amax(-1)  # (B, Qt)
+    if self.needs_preds: sel['scores'] = sel['cls_logits'].sigmoid().amax(-1)  # (B, Qt)
     if self.cache is not None:
         self.cache.save(batch, {k: (v.unflatten(0, (len(batch['sample_token']), -1)) if k.startswith('img_feats') else v)
                                 for k, v in sel.items()})
@@ -372,7 +414,7 @@ def forward(self:Distiller, batch:dict):
                                         self.matcher) for m in modes}
     for n, term in self.terms.items():
         c = corr[(term.spec.match, term.spec.match_topk)] if term.queries else None
-        losses[f'loss_kd_{n}'] = term(s_taps, t[term.teacher_key], batch, c, t.get('scores'))
+        losses[f'loss_kd_{n}'] = term(s_taps, t[term.teacher_key], batch, c, t.get('scores'), t)
     return s_taps, losses
 
 # %% ../../nbs/20_distiller.ipynb #5c5cacfa
@@ -382,6 +424,7 @@ class DistillConfig:
     teacher_checkpoint:str = '' # the teacher's weights (a kd3d checkpoint; relative paths are under $KD3D_HOME); required
     losses:dict = field(default_factory=dict) # {term name: {method, tap, weight, ...}} (fields of `KDTermSpec`)
     inherit:list = field(default_factory=list) # teacher tensors copied into the student and frozen, e.g. [bev_embedding]
+    inherit_freeze:bool = True # False: the copied tensors only initialise the student (Structured KD's 'initialisation' ablation)
     det_weight:float = 1.0 # weight of the student's own detection loss
     teacher_precision:str = 'auto' # 'auto': the run's precision; 'bf16': teacher in bf16 autocast; '32': float32
     teacher_cache:bool = False # cache the teacher's selections on disk (deterministic augmentation only)
@@ -446,13 +489,14 @@ def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None,
     load_model_state(teacher, state['model'], f"teacher checkpoint {ck}", state.get('config'))
     specs = term_specs(cfg.distill.losses)
     dtype = torch.bfloat16 if cfg.distill.teacher_precision == 'bf16' else None
-    d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, det_weight=cfg.distill.det_weight)
+    d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, det_weight=cfg.distill.det_weight,
+                  inherit_freeze=cfg.distill.inherit_freeze)
     if cfg.distill.teacher_cache:
         check_cache_config(cfg)
         # what the teacher's cached outputs depend on: its weights, its architecture, the selections, the precision (not the
         # methods or weights of the terms: every method reading the same selections of the same teacher shares one cache)
         fp = hashlib.sha1(json.dumps([str(ck), os.path.getmtime(ck), dataclasses.asdict(cfg.teacher), sorted(t.teacher_key for t in d.terms.values()),
-                                      d.needs_queries, cfg.distill.teacher_precision], default=str).encode()).hexdigest()[:12]
+                                      d.needs_queries, d.needs_preds, d.teacher_extra, cfg.distill.teacher_precision], default=str).encode()).hexdigest()[:12]
         root = resolve_path(cfg.distill.cache_dir) if cfg.distill.cache_dir else Path(cache_root) if cache_root else kd3d_home() / 'cache' / 'teacher'
         d.cache = TeacherCache(root / fp, fp)
     return d
@@ -495,7 +539,7 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
     if progress:
         print(f"distilling {cfg.model.name} ({cfg.model.preset}) from {cfg.teacher.name} ({cfg.teacher.preset}):")
         for t in model.terms.values(): print(f"  loss_kd_{t.extra_repr()}")
-        if model.inherited: print(f"  inherited and frozen: {', '.join(model.inherited)}")
+        if model.inherited: print(f"  inherited{' and frozen' if model.inherit_freeze else ' (initialisation only)'}: {', '.join(model.inherited)}")
     r = train(cfg, model=model, resume=resume, stop_after=stop_after, progress=progress, fabric=fabric)
     r['teacher_metrics'] = tm
     if progress and tm is not None and r.get('metrics'):

@@ -62,14 +62,16 @@ def parse_distill_name(name:str)->tuple|None: # (method, student, teacher), or N
 
 # %% ../../nbs/22_recipes.ipynb #a5b8713c
 def method_terms(method:str, # a key of `kd_methods()`
-                 weights:dict|None=None # {term name: weight} over the method's default weight
+                 weights:dict|None=None, # {term name: weight} over the method's default weight
+                 detector:str|None=None # the student's model.name, for methods whose terms depend on it (`terms_for`)
                 )->dict: # `distill.losses` entries
     "The terms a method contributes by default (chapter 21's `terms`), at its default weight or the pair's."
     if method not in kd_methods(): raise ConfigError(f"method {method!r} is not known: {sorted(kd_methods())}")
     e, weights = kd_methods()[method], weights or {}
     def w(x): return int(x) if isinstance(x, float) and x.is_integer() else x  # 10.0 written 10, as the files had it
-    return {f'{method}_{k}': {'method': method, **spec, 'weight': w(weights.get(f'{method}_{k}', e.weight))}
-            for k, spec in e.terms.items()}
+    # a recipe's term may name another method's loss (Structured KD: the attention loss and the response loss)
+    return {f'{method}_{k}': {'method': method, **spec, 'weight': w(weights.get(f'{method}_{k}', spec.get('weight', e.weight)))}
+            for k, spec in e.terms_for.get(detector, e.terms).items()}
 
 def compose_distill(method:str, student:str, teacher:str # a method; the student's and the teacher's configs (names or paths)
                    )->dict: # {dotted key: value}
@@ -86,7 +88,11 @@ def compose_distill(method:str, student:str, teacher:str # a method; the student
     flat.update({'teacher.' + k[6:]: v for k, v in files['teacher'].items() if k.startswith('model.')})
     flat['distill.teacher_checkpoint'] = f'runs/{t_name}'  # the teacher's run folder: its newest checkpoint
     flat.update(p['config'])
-    flat['distill.losses'] = method_terms(method, p['weights'])
+    flat['distill.losses'] = method_terms(method, p['weights'], flat.get('model.name'))
+    e = kd_methods()[method]
+    if e.detectors and flat.get('model.name') not in e.detectors:
+        raise ConfigError(f"method {method!r} distils {' or '.join(e.detectors)} students; {s_name} is a {flat.get('model.name')}")
+    if e.inherit: flat['distill.inherit'], flat['distill.inherit_freeze'] = list(e.inherit), e.inherit_freeze
     return flat
 
 # %% ../../nbs/22_recipes.ipynb #8ee8d5e0
@@ -96,8 +102,12 @@ def load_distill(method:str, student:str, teacher:str, overrides=())->DistillExp
     return load_distill_config(distill_name(method, s, t), overrides, flat=compose_distill(method, student, teacher))
 
 def list_distill_configs()->list:
-    "Every distillation composed from a shipped pair: each method on each pair."
-    return sorted(f'{m}_{p}' for p in list_pairs() for m in kd_methods())
+    "Every distillation composed from a shipped pair: each method on each pair whose student it applies to."
+    out = []
+    for p in list_pairs():
+        student = read_config_file(find_config(read_pair(p)['student'])).get('model.name')
+        out += [f'{m}_{p}' for m, e in kd_methods().items() if not e.detectors or student in e.detectors]
+    return sorted(out)
 
 def load_any_config(name_or_path, # a config name (plain or distillation, shipped or composed) or a YAML path
                     overrides=())->ExperimentConfig:

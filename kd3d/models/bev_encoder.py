@@ -282,9 +282,9 @@ class DecoderLayer(nn.Module):
                 bev:Tensor, # (B, S, C)
                 reference_xy:Tensor, # (B, Q, 2) normalised (x, y) on the BEV
                 bev_shape # ((Hb, Wb),)
-               )->tuple: # query (B, Q, C), sampling locations (B, Q, M, 1, P, 2)
+               )->tuple: # query (B, Q, C), sampling locations (B, Q, M, 1, P, 2), attention weights (B, Q, M, 1, P)
         qk = query + query_pos
         query = self.norms[0](query + self.self_attn_drop(self.self_attn(qk, qk, query, need_weights=False)[0]))
-        query, _, loc = self.cross_attn(query, bev, reference_xy, bev_shape, query_pos=query_pos)
+        query, weights, loc = self.cross_attn(query, bev, reference_xy, bev_shape, query_pos=query_pos)
         query = self.norms[1](query)
-        return self.norms[2](self.ffn(query)), loc
+        return self.norms[2](self.ffn(query)), loc, weights

@@ -73,7 +73,8 @@ def check_bevformer_config(cfg:BEVFormerConfig)->BEVFormerConfig:
 class BEVFormer(Detector):
     "BEVFormer: BEV queries + temporal self-attention + spatial cross-attention encoder, DETR decoder with box refinement."
 
-    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'bev', 'attn_temporal', 'attn_spatial', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'bev', 'attn_temporal', 'attn_spatial', 'sampling_locations',
+            'decoder_locations', 'decoder_weights')  # what `forward` returns; distillers check pairings against it
 
     def __init__(self, cfg:BEVFormerConfig|None=None # the config; None: `BEVFormerConfig()` (official tiny)
                 ):
@@ -194,22 +195,24 @@ def forward(self:BEVFormer, batch:dict # the batch of `kd3d.data.collate` (img, 
 
 @patch
 def decode(self:BEVFormer, bev:Tensor # (B, S, C) BEV features
-          )->dict: # cls_logits (L, B, Q, K), boxes (L, B, Q, 10), query_feats (L, B, Q, C), sampling_locations (B, Q, M, P, 2)
+          )->dict: # cls_logits (L, B, Q, K), boxes, query_feats, sampling_locations (B, Q, M, P, 2), decoder_locations / _weights
     "The DETR decoder with iterative box refinement on a BEV (the encoder's, or any other: chapter 19 feeds it one)."
     cfg, B, C = self.cfg, bev.shape[0], self.cfg.embed_dims
     query_pos, query = self.query_embedding.weight.split(C, -1)  # (Q, C) each
     query_pos, query = query_pos[None].expand(B, -1, -1), query[None].expand(B, -1, -1)
     ref = self.reference_points(query_pos).sigmoid()  # (B, Q, 3) fractions of pc_range
-    cls, boxes, qf = [], [], []
+    cls, boxes, qf, locs, ws = [], [], [], [], []
     for l, layer in enumerate(self.decoder):
-        query, loc = layer(query, query_pos, bev, ref[..., :2], [(cfg.bev_h, cfg.bev_w)])
+        query, loc, w = layer(query, query_pos, bev, ref[..., :2], [(cfg.bev_h, cfg.bev_w)])
+        locs.append(loc.flatten(3, 4)); ws.append(w.flatten(3, 4))  # (B, Q, M, P, 2), (B, Q, M, P): one BEV level
         delta = self.reg_branches[l](query)  # (B, Q, 10)
         centre = (delta[..., :3] + inverse_sigmoid(ref)).sigmoid()  # (B, Q, 3)
         boxes.append(torch.cat([unit_to_points(centre, cfg.pc_range), delta[..., 3:]], -1))
         cls.append(self.cls_branches[l](query)); qf.append(query)
         ref = centre.detach()
     return dict(cls_logits=torch.stack(cls), boxes=torch.stack(boxes), query_feats=torch.stack(qf),
-                sampling_locations=loc.flatten(3, 4))  # (B, Q, M, P, 2) of the last decoder layer, normalised BEV (x, y)
+                sampling_locations=locs[-1],  # (B, Q, M, P, 2) of the last decoder layer, normalised BEV (x, y)
+                decoder_locations=torch.stack(locs, 1), decoder_weights=torch.stack(ws, 1))  # (B, L, Q, M, P, 2), (B, L, Q, M, P)
 
 # %% ../../nbs/16_bevformer.ipynb #ede7eb6b
 @patch
@@ -234,7 +237,8 @@ def tap_specs(self:BEVFormer)->dict:
     c = self.cfg
     return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
             'img_feats': TapSpec('map', c.backbone.fpn_channels), 'bev': TapSpec('map', c.embed_dims, (c.bev_h, c.bev_w), tuple(c.pc_range)),
-            'attn_temporal': TapSpec('raw'), 'attn_spatial': TapSpec('raw'), 'sampling_locations': TapSpec('raw')}
+            'attn_temporal': TapSpec('raw'), 'attn_spatial': TapSpec('raw'), 'sampling_locations': TapSpec('raw'),
+            'decoder_locations': TapSpec('raw'), 'decoder_weights': TapSpec('raw')}
 
 # %% ../../nbs/16_bevformer.ipynb #c1f0aa97
 def _backbone(arch:str, levels:int, dcn:bool, channels:int=256, **kw)->dict:
@@ -265,7 +269,12 @@ PRESETS = {
     'skd_teacher3': _BASE,
 }
 
-PRESET_IMAGE_SIZES = {'toy': (96, 160), 'toy_teacher': (96, 160), 'tiny_paper': (480, 800), 'small_paper': (736, 1280), 'base_paper': (928, 1600),
+# Structured KD's toy student: the toy teacher with the toy's half-width backbone. Like the paper's pairs (Table 1 of 003:
+# R50 under R101 or ResNeXt, same BEV grid, attention and decoder) it shrinks the 2D backbone only, so that the BEV
+# queries can be inherited and the attention weights compared one by one (chapter 23).
+PRESETS['toy_student'] = {**PRESETS['toy_teacher'], 'backbone.tiny_channels': (16, 32, 64, 128)}
+
+PRESET_IMAGE_SIZES = {'toy': (96, 160), 'toy_teacher': (96, 160), 'toy_student': (96, 160), 'tiny_paper': (480, 800), 'small_paper': (736, 1280), 'base_paper': (928, 1600),
                       'skd_student1': (736, 1280), 'skd_teacher1': (736, 1280), 'skd_student2': (736, 1280),
                       'skd_teacher2': (736, 1280), 'skd_student3': (928, 1600), 'skd_teacher3': (928, 1600)}
 

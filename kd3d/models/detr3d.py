@@ -131,7 +131,7 @@ def _branch(C:int, out:int, num_fcs:int, norm:bool)->nn.Sequential:
 class DETR3D(Detector):
     "DETR3D: image backbone + FPN, object queries with 3D reference points sampling every camera, iterative refinement."
 
-    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points', 'sampling_locations')  # what `forward` returns; distillers check pairings against it
+    TAPS = ('cls_logits', 'boxes', 'query_feats', 'img_feats', 'reference_points', 'sampling_locations', 'decoder_points')  # what `forward` returns; distillers check pairings against it
 
     def __init__(self, cfg:DETR3DConfig|None=None # the config; None: `DETR3DConfig()` (the paper's R101)
                 ):
@@ -184,6 +184,7 @@ class DETR3D(Detector):
         ref_all = torch.stack(ref_all)  # (L, B, Q, 3)
         return dict(cls_logits=torch.stack(cls_all), boxes=torch.stack(box_all), query_feats=torch.stack(q_all),
                     img_feats=feats, reference_points=ref_all, sampling_locations=ref_all[-1][:, :, None, None, :],
+                    decoder_points=ref_all.transpose(0, 1),  # (B, L, Q, 3): where each layer samples, batch-first (chapter 24)
                     valid_views=valid)
 
 # %% ../../nbs/13_detr3d.ipynb #70a6e9c6
@@ -208,7 +209,8 @@ def tap_specs(self:DETR3D)->dict:
     "The contract's spec of every tap (chapter 12b): image features, queries and logits of each decoder layer."
     c = self.cfg
     return {'cls_logits': TapSpec('logits', c.num_classes), 'boxes': TapSpec('raw'), 'query_feats': TapSpec('tokens', c.embed_dims),
-            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'reference_points': TapSpec('raw'), 'sampling_locations': TapSpec('raw')}
+            'img_feats': TapSpec('map', c.backbone.fpn_channels), 'reference_points': TapSpec('raw'), 'sampling_locations': TapSpec('raw'),
+            'decoder_points': TapSpec('raw')}
 
 # %% ../../nbs/13_detr3d.ipynb #e440d38f
 PRESETS = {
