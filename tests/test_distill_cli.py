@@ -74,3 +74,23 @@ def test_distill_errors_are_clear(toy_tiny, teacher_ckpt, tmp_path):
     cfg = distill_config(tmp_path / 'kd3.yaml', toy_tiny, teacher_ckpt, **{'distill.teacher_cache': 'true', 'data.aug.flip': 'true'})
     p = kd3d('distill', '--config', cfg, f'train.out_dir={tmp_path / "c"}', check=False)
     assert p.returncode == 2 and 'data.aug.flip is random' in p.stderr
+
+
+# a 2-step teacher scores no query above FD3D's threshold 0.3: its 10 best queries count instead (an override of the term)
+@pytest.mark.parametrize('method,terms,extra', [('skd', ['skd_temporal', 'skd_spatial', 'skd_resp'], []),
+                                                ('fd3d', ['fd3d_mask', 'fd3d_focal'], ['distill.losses.fd3d_focal.hparams.topk=10',
+                                                                                       'distill.losses.fd3d_mask.hparams.topk=10'])])
+def test_the_papers_methods_distil_by_name(toy_tiny, teacher_ckpt, tmp_path, method, terms, extra):
+    "Structured KD and FD3D run through `kd3d distill` by name on the BEVFormer toy pair (chapters 23, 24), here on the tiny toy."
+    out = tmp_path / 'run'
+    p = kd3d('distill', '--config', f'{method}_bevformer-toy-student_from_bevformer-toy-teacher_demo_toylearn', '--teacher-checkpoint', teacher_ckpt,
+             f'data.data_root={toy_tiny}', 'data.make_toy=none', 'data.image_size=[96, 160]', 'train.max_steps=2', 'train.num_workers=0',
+             'train.eval_interval=-1', 'train.log_interval=1', 'train.accelerator=cpu', 'distill.teacher_cache=false', f'train.out_dir={out}', *extra)
+    steps = [json.loads(l) for l in (out / 'log.jsonl').read_text().splitlines() if '"loss"' in l]
+    assert [r['step'] for r in steps] == [1, 2]
+    assert all(r[f'loss_kd_{t}'] > 0 for r in steps for t in terms), steps
+    state = torch.load(out / 'checkpoints' / 'step_0000002.pt', weights_only=True)['model']
+    teacher = torch.load(teacher_ckpt, weights_only=True)['model']
+    inherited = torch.equal(state['bev_embedding.weight'], teacher['bev_embedding.weight'])
+    assert inherited == (method == 'skd'), 'Structured KD inherits and freezes the BEV queries; FD3D does not'
+    if method == 'skd': assert 'inherited and frozen: bev_embedding.weight' in p.stdout
