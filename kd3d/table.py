@@ -12,7 +12,7 @@ from .config import ExperimentConfig, ConfigError, load_config, flatten_config, 
 from .distill.recipes import load_any_config, list_distill_configs
 from .train import (BOOKKEEPING_KEYS, train, run_dir, latest_checkpoint, evaluate_checkpoint, save_checkpoint, load_checkpoint,
                         checkpoint_path, build_detector, make_dataset, ensure_data, resolve_path)
-from .distill.core import distill
+from .distill.core import distill, kd_methods
 from .data import collate
 from .speed import benchmark
 
@@ -114,7 +114,9 @@ def resolve_configs(patterns)->list:
     return names
 
 def method_row_name(cfg)->str:
-    "The row of a distillation config: the student plus the methods of its terms."
+    "The row of a distillation config: the student plus its method (a composed name's prefix), else the methods of its terms."
+    prefix = str(cfg.name).partition('_')[0]
+    if prefix in kd_methods(): return f"student + {prefix}"  # also recipes with no loss of their own: skd-inherit, fd3d, ...
     methods = sorted({(v['method'] if isinstance(v, dict) else v) for k, v in cfg.distill.losses.items() if '.' not in k})
     return f"student + {' + '.join(methods)}"
 
