@@ -119,13 +119,13 @@ def add_table_command(sub):
     "Add `kd3d table`."
     p = sub.add_parser('table', help='teacher, student and student + each distillation method: one devkit table over seeds',
                        description="Train a teacher, a student and the student with each distillation config; write runs.csv and "
-                                   "table.md (Structured KD's Table 2 layout, mean ± std over seeds). Finished runs are reused.")
+                                   "table.md (Structured KD's Table 2 layout, mean ± std over seeds) and ablation.md (its Table 4 layout: the parts each row uses). Finished runs are reused.")
     p.add_argument('--teacher', required=True, help='the teacher config')
     p.add_argument('--student', required=True, help='the student config')
     p.add_argument('--configs', nargs='*', default=[], help="distillation configs, names or patterns, e.g. '*_from_bevformer-toy-teacher_demo_toynuscenes'")
     p.add_argument('--seeds', type=int, default=1, help='seeds of the student and of each method (default 1)')
     p.add_argument('--data-root', default=None, help="the data (default: the student config's data.data_root)")
-    p.add_argument('--out', default=None, help='runs, runs.csv and table.md (default: ./runs/table)')
+    p.add_argument('--out', default=None, help='runs, runs.csv, table.md and ablation.md (default: ./runs/table)')
     p.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config, e.g. --set train.epochs=2')
     p.add_argument('--teacher-checkpoint', default=None, help="a trained checkpoint of the teacher's recipe (e.g. kd3d/weights/"
                    "detr3d-toy-teacher_demo_toylearn.pt): scored instead of training the teacher; --set then applies to the students only")

@@ -18,7 +18,7 @@ from .speed import benchmark
 
 # %% auto #0
 __all__ = ['HASH_STABLE_DEFAULTS', 'TABLE_COLUMNS', 'recipe_hash', 'run_config', 'train_run', 'speed_and_size', 'format_table',
-           'resolve_configs', 'method_row_name', 'check_pair', 'run_table']
+           'ablation_marks', 'format_ablation', 'resolve_configs', 'method_row_name', 'check_pair', 'run_table']
 
 # %% ../nbs/28_table.ipynb #eb83c177
 # chapter 18's bookkeeping keys (what a resumed run may change), less the evaluation classes (they change the
@@ -103,6 +103,26 @@ def format_table(rows:dict # {row name: [per-seed dicts with the metrics, 'fps',
     line = lambda cells: '| ' + ' | '.join(str(c).ljust(w[0]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells)) + ' |'
     return '\n'.join([line(head), '|' + '|'.join('-' * (x + 2) for x in w) + '|'] + [line(b) for b in body])
 
+# %% ../nbs/28_table.ipynb #6d61485e
+def ablation_marks(cfg)->tuple: # (frozenset of the terms' methods, 'frozen' | 'init' | '')
+    "What a row's config uses: its terms' losses and its weight inheriting."
+    d = getattr(cfg, 'distill', None)
+    if d is None: return frozenset(), ''
+    methods = frozenset((v['method'] if isinstance(v, dict) else v) for k, v in d.losses.items() if '.' not in k)
+    return methods, ('frozen' if d.inherit_freeze else 'init') if d.inherit else ''
+
+def format_ablation(rows:dict, # {row: [per-seed results]} (teacher rows are left out)
+                    marks:dict, # {row: `ablation_marks` of its config}
+                    columns=('mAP', 'NDS', 'mATE', 'mAOE', 'mAVE') # the metrics shown
+                   )->str: # a Markdown table
+    "Structured KD's Table 4 layout: a check mark per loss used, the inheriting, then mean (± std over seeds) of each metric."
+    keep = [r for r in rows if not r.startswith('teacher')]
+    losses = sorted(set().union(*(marks[r][0] for r in keep)))
+    head = ['row', *losses, 'inherit', *columns]
+    body = [[r, *('x' if m in marks[r][0] else '' for m in losses), marks[r][1], *(_cell([x[c] for x in rows[r]]) for c in columns)]
+            for r in keep]
+    return '\n'.join(['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)] + ['| ' + ' | '.join(map(str, b)) + ' |' for b in body])
+
 # %% ../nbs/28_table.ipynb #3006b3c5
 def resolve_configs(patterns)->list:
     "Config names from names or shell patterns ('*_from_bevformer-toy-teacher_demo_toynuscenes'), in the given order."
@@ -186,6 +206,7 @@ def run_table(teacher:str, # the teacher's config
             run(method_row_name(c), c, s)
     table = format_table(rows)
     (out / 'table.md').write_text(table + '\n')
+    (out / 'ablation.md').write_text(format_ablation(rows, {r: ablation_marks(cs[0]) for r, cs in cfgs.items()}) + '\n')  # Table 4's layout
     if progress:
         print('\n' + table + f"\n\n{seeds} seed(s); devkit metrics on the val split; runs in {out} ({(time.time() - t0) / 60:.1f} min)", flush=True)
     return dict(rows=rows, configs=cfgs, table=table, csv=csv_path)
