@@ -1,7 +1,9 @@
 "Every shipped config loads, names a detector that builds, and asks for frames its preset can use; every distillation config pairs."
 import pytest, torch
+from pathlib import Path
+import kd3d
 from kd3d.config import list_configs, load_config, is_distill_config, ConfigError
-from kd3d.train import build_detector
+from kd3d.train import build_detector, load_checkpoint, load_model_state
 from kd3d.distill.core import term_specs, kd_methods, KDTerm, Distiller
 from kd3d.distill.recipes import load_any_config, list_distill_configs
 
@@ -71,3 +73,12 @@ def test_distill_config_pairs(name):
             return
         for n, s in specs.items():
             assert (d.terms[n].s_channels, d.terms[n].t_channels) == (student.tap_spec(s.tap).channels, teacher.tap_spec(s.tap).channels)
+
+
+@pytest.mark.parametrize('path', sorted((Path(kd3d.__file__).parent / 'weights').glob('*.pt')), ids=lambda p: p.stem)
+def test_shipped_weights_load_into_their_config(path):
+    "Each shipped teacher loads, every tensor in place, into the detector of the config it is named after."
+    state = load_checkpoint(path)
+    model = build_detector(load_config(path.stem).model)
+    load_model_state(model, state['model'], str(path), state.get('config'))
+    assert state['metrics']['mAP'] > 0.1, state['metrics']  # a teacher that detects (chapter 29, 40_experiments)
