@@ -69,8 +69,9 @@ def attention_samples(model, # a BEVFormer (chapter 16)
     enc, got = model.encoder[layer], {}
     hooks = [enc.temporal_attn.register_forward_hook(lambda m, a, out: got.setdefault('tsa', out)),
              enc.spatial_attn.register_forward_pre_hook(lambda m, a: got.setdefault('sca', a))]
+    was_training = model.training
     try: model.eval()(batch)
-    finally: [h.remove() for h in hooks]
+    finally: [h.remove() for h in hooks]; model.train(was_training)  # the model is left as it was found
     _, w_t, loc_t = got['tsa']  # (B, S, M, 2P), (B, S, M, 2P, 2)
     query, _, shapes, ref_cam, bev_mask, query_pos = got['sca']  # SCA's positional inputs (chapter 16)
     da = enc.spatial_attn.deformable_attention
