@@ -17,9 +17,10 @@ from .geometry import (transform_matrix, make_ego2img, project_points, apply_tra
 from .infos import Infos, check_data_root, create_infos, default_infos_path, load_infos, split_indices
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'LIST_KEYS', 'select_frames', 'Augmentation', 'draw_augmentation', 'image_aug_matrix',
-           'augment_image', 'bev_aug_matrix', 'augment_boxes', 'load_image', 'image_to_tensor', 'load_lidar',
-           'depth_map', 'devkit_class_ranges', 'in_class_range', 'NuScenesDataset', 'load_sample', 'collate']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'LIST_KEYS', 'FRAME_KEYS', 'select_frames', 'Augmentation', 'draw_augmentation',
+           'image_aug_matrix', 'augment_image', 'bev_aug_matrix', 'augment_boxes', 'load_image', 'image_to_tensor',
+           'load_lidar', 'depth_map', 'devkit_class_ranges', 'in_class_range', 'NuScenesDataset', 'load_sample',
+           'frame_view', 'collate']
 
 # %% ../nbs/03_data.ipynb #b9a2ed5a
 def _keyframe_steps(infos:Infos, i:int, direction:int, depth:int)->list:
@@ -357,6 +358,20 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
 
 # %% ../nbs/03_data.ipynb #2c46ff6c
 LIST_KEYS = ('gt_boxes', 'gt_labels', 'points', 'sample_token')
+FRAME_KEYS = ('img', 'frame_dt', 'ego2img', 'cam_intrinsic', 'cam2ego', 'ego_pose')  # the batch keys with a frame axis (dim 1)
+
+def frame_view(batch:dict, # a collated batch loaded with `loaded` frames: current, past (nearest first), future (nearest first)
+               loaded:tuple, # (num_past, num_future) the batch holds
+               view:tuple # (num_past, num_future) a model sees: at most what is loaded
+              )->dict: # the same batch with T = 1 + view[0] + view[1] frames (the other keys shared, not copied)
+    "The frames one model sees of a batch loaded for several (a student and a teacher that sees more past or future)."
+    (P, F), (p, f) = loaded, view
+    if not (0 <= p <= P and 0 <= f <= F):
+        raise ValueError(f"frame_view: a view of {p} past and {f} future frames from a batch loaded with {P} past and {F} future; "
+                         f"load at least as many (data.num_past, data.num_future)")
+    if (p, f) == (P, F): return batch
+    idx = [0, *range(1, 1 + p), *range(1 + P, 1 + P + f)]  # the nearest frames first, so a shorter view is a prefix in time
+    return {k: (v[:, idx] if k in FRAME_KEYS and isinstance(v, Tensor) else v) for k, v in batch.items()}
 
 def collate(samples:list # dicts from `NuScenesDataset`
            )->dict: # the batch dict: tensors stacked on a new dim 0, `LIST_KEYS` (and non-tensors) as lists

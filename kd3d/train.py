@@ -309,9 +309,11 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     ckpt_path = start_point(out, resume, say)
     # -- data (process 0 first: it may generate the toy set and build the infos cache)
     train_ds = None
-    if rank0: ensure_data(cfg.data, progress); train_ds = make_dataset(cfg.data, 'train', progress)
+    frames = getattr(model, 'train_frames', None)  # a distiller whose teacher sees more frames than the student loads them all
+    data = dataclasses.replace(cfg.data, num_past=frames[0], num_future=frames[1]) if frames else cfg.data
+    if rank0: ensure_data(cfg.data, progress); train_ds = make_dataset(data, 'train', progress)
     fabric.barrier()
-    if train_ds is None: train_ds = make_dataset(cfg.data, 'train')
+    if train_ds is None: train_ds = make_dataset(data, 'train')
     device_word = 'GPU' if fabric.device.type == 'cuda' else 'CPU process'
     recipe = plan_recipe(t, fabric.world_size, len(train_ds), device_word)
     # -- model, optimizer, schedule

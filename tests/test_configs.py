@@ -4,7 +4,7 @@ from pathlib import Path
 import kd3d
 from kd3d.config import list_configs, load_config, is_distill_config, ConfigError
 from kd3d.train import build_detector, load_checkpoint, load_model_state
-from kd3d.distill.core import term_specs, kd_methods, KDTerm, Distiller
+from kd3d.distill.core import term_specs, kd_methods, KDTerm, Distiller, distill_views
 from kd3d.distill.recipes import load_any_config, list_distill_configs
 
 PLAIN = list_configs()
@@ -43,6 +43,22 @@ def test_the_papers_methods_are_offered_where_they_apply():
         assert not any(n.startswith(('skd', 'fd3d-focal_')) and n.endswith(p) for n in DISTILL), p
 
 
+TEMPORAL_PAIRS = {'sparsebev-toy_from_sparsebev-toy-long_demo_toylearn': (3, 0), 'sparsebev-toy_from_sparsebev-toy-offline_demo_toylearn': (1, 1),
+                  'sparsebev-r50-4f_from_sparsebev-r50_24e_nuscenes': (7, 0), 'sparsebev-r50_from_sparsebev-r101-offline_24e_nuscenes': (7, 7),
+                  'streampetr-r50_from_sparsebev-r101-offline-kf_24e_nuscenes': (7, 7)}  # chapters 25-27: the teacher's (past, future)
+
+
+def test_the_temporal_methods_are_offered_where_they_apply():
+    for p, (past, future) in TEMPORAL_PAIRS.items():
+        cfg = load_any_config(f'tempdistiller_{p}' if p.startswith('sparsebev') else f'ftkd_{p}')
+        assert distill_views(cfg)['teacher'] == (past, future), p  # the teacher sees the frames it was trained on
+        assert (f'tempdistiller_{p}' in DISTILL) == p.startswith('sparsebev'), p  # TempDistiller reads SparseBEV's per-frame queries
+        for m in ('ftkd', 'ftkd-pv', 'ftkd-bev', 'ftkd-logit', 'ftkd-mask40', 'ftkd-mask75', 'ftkd-mask90'):
+            assert (f'{m}_{p}' in DISTILL) == (future > 0), (m, p)  # FTKD needs an offline teacher
+    with pytest.raises(ConfigError, match='offline teacher'):
+        load_any_config('ftkd_sparsebev-toy_from_sparsebev-toy-long_demo_toylearn')
+
+
 @pytest.mark.parametrize('name', PLAIN)
 def test_config_loads_and_builds(name):
     cfg = load_config(name)
@@ -64,7 +80,8 @@ def test_distill_config_pairs(name):
     # and the inherited tensors; paper sizes on the meta device, which allocates no memory
     with torch.device('cpu' if 'toy' in cfg.model.preset else 'meta'):
         student, teacher = build_detector(cfg.model), build_detector(cfg.teacher)
-        try: d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, inherit_freeze=cfg.distill.inherit_freeze)
+        try: d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, inherit_freeze=cfg.distill.inherit_freeze,
+                           views=distill_views(cfg))
         except ConfigError as e:
             # Structured KD needs equal BEV queries and attention shapes: on pairs without them it is refused, clearly
             strict = cfg.distill.inherit or any(kd_methods()[s.method].check for s in specs.values())

@@ -511,6 +511,7 @@ class ClassicMethod:
     detectors:tuple = () # the detectors (model.name) the method applies to; (): every detector with its taps
     aligns:bool = False # the loss pairs maps of different size itself (no resizing by the term)
     check:object = None # callable(student, teacher, term name, spec): the method's own pairing rules, raising ConfigError
+    teacher_sees:str = '' # 'future': the method needs an offline teacher (data.num_future >= 1 in the teacher's config; FTKD)
 
 KDMethod = ClassicMethod  # the entry of any method, classic or from the papers (chapters 23-26); `module=None`: a recipe of other methods' terms
 

@@ -14,16 +14,18 @@ from fastcore.basics import patch  # methods defined in cells of their own, one 
 from ..core import kd3d_home, seed_everything
 from ..config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_from_flat
 from ..masks import image_fg_mask, bev_fg_mask
+from ..data import frame_view
 from ..models.head import HungarianMatcher, POINT_CLOUD_RANGE
 from ..train import (resolve_path, latest_checkpoint, build_detector, load_checkpoint, load_model_state, train, run_dir,
                         evaluate_checkpoint, RunLog, ensure_data, make_fabric, make_dataset, make_loader, time_training_steps)
 
 # %% auto #0
-__all__ = ['DETECTOR_MODULES', 'FORM_TAPS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'select_tap', 'to_embedding',
-           'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm', 'loss_inputs',
-           'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller', 'DistillConfig',
-           'DistillExperimentConfig', 'term_specs', 'load_distill_config', 'resolve_teacher_checkpoint',
-           'build_distiller', 'teacher_config', 'distill', 'bench_distill', 'format_bench_distill']
+__all__ = ['DETECTOR_MODULES', 'FORM_TAPS', 'METHOD_MODULES', 'detectors_with_tap', 'model_taps', 'select_tap', 'raw_tap',
+           'to_embedding', 'query_correspondence', 'gather_queries', 'kd_methods', 'KDTermSpec', 'KDTerm',
+           'loss_inputs', 'inherit_weights', 'sample_keys', 'TeacherCache', 'check_cache_config', 'Distiller',
+           'DistillConfig', 'distill_views', 'DistillExperimentConfig', 'term_specs', 'load_distill_config',
+           'resolve_teacher_checkpoint', 'build_distiller', 'teacher_config', 'distill', 'bench_distill',
+           'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
 DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
@@ -70,6 +72,15 @@ def select_tap(taps:dict, # a detector's output
     if isinstance(x, (list, tuple)): return torch.stack(list(x), 1)  # a raw tap given per layer, (B, ...) each -> (B, L, ...)
     return x  # any other raw tap, as the detector returns it
 
+def raw_tap(taps:dict, # a detector's output
+            name:str # a tap, whole ('frame_query_feats': (B, T, Q, C)), or one entry of a list tap ('img_feats[-1]': the last level)
+           )->Tensor:
+    "A tap as the detector returns it (a method's `needs`): a list tap stacked batch-first, (B, L, ...), unless indexed."
+    base, _, idx = name.partition('[')
+    x = taps[base]
+    if idx: return x[int(idx.rstrip(']'))]
+    return torch.stack(list(x), 1) if isinstance(x, (list, tuple)) else x
+
 def to_embedding(x:Tensor)->Tensor:
     "A map (B, C, H, W) -> (B, C) by global average; tokens (B, Q, C) -> (B, C) by the mean over queries."
     return x.mean((2, 3)) if x.ndim == 4 else x.mean(1)
@@ -109,7 +120,7 @@ def gather_queries(x:Tensor, # (B, Q, C)
     return x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))
 
 # %% ../../nbs/20_distiller.ipynb #915d00ee
-METHOD_MODULES = ['kd3d.distill.classic', 'kd3d.distill.structured', 'kd3d.distill.fd3d']  # modules with a `*_METHODS` dict {name: method entry}
+METHOD_MODULES = ['kd3d.distill.classic', 'kd3d.distill.structured', 'kd3d.distill.fd3d', 'kd3d.distill.tempdistiller', 'kd3d.distill.ftkd']  # modules with a `*_METHODS` dict {name: method entry}
 
 def kd_methods()->dict:
     "Every registered distillation method: {name: entry with module, forms, weight, hparams, source}."
@@ -178,11 +189,13 @@ class KDTerm(nn.Module):
         self.queries = s_spec.form in ('tokens', 'logits')  # per-query taps: paired by the query correspondence
         for n in entry.needs:  # raw taps the method reads besides the term's own
             role, _, tap = n.partition(':')
+            tap = tap.partition('[')[0]
             if tap and tap not in model_taps(teacher if role == 'teacher' else student):
                 raise ConfigError(f"distill.losses.{name}: method {spec.method!r} needs the {role}'s tap {tap!r}, which "
                                   f"{type(teacher if role == 'teacher' else student).__name__} does not return; detectors with it: "
                                   f"{', '.join(detectors_with_tap(tap)) or 'none'}")
         if entry.check is not None: entry.check(student, teacher, name, spec)  # the method's own pairing rules
+        self.t_view = None  # (num_past, num_future) the teacher sees, set by a Distiller whose teacher sees other frames
 
     @property
     def teacher_key(self)->str:
@@ -223,6 +236,8 @@ def forward(self:KDTerm, s_taps:dict, # the student's output
         fg = image_fg_mask(batch, t.shape[-2:], s.frame) if s.tap == 'img_feats' else bev_fg_mask(batch, t.shape[-2:], self.pc_range)
     kw = loss_inputs(self.needs, s_taps, t_all or {}, batch)
     if fg is not None: kw['fg_mask'] = fg
+    if 'corr' in self.needs: kw['corr'] = corr  # (s_idx, t_idx) of the query correspondence
+    if 'teacher_view' in self.needs: kw['t_view'] = self.t_view  # None: the student's frames
     if 'pc_range' in self.needs: kw['pc_range'] = self.pc_range  # the teacher's BEV extent (x0, y0, z0, x1, y1, z1)
     return self.weight * self.loss(x, t, **kw)
 
@@ -234,7 +249,7 @@ def loss_inputs(needs, # a method's `needs`
     kw = {}
     if 'teacher_preds' in needs: kw['t_preds'] = {k: t_all[k] for k in ('cls_logits', 'boxes', 'scores')}  # (B, Qt, ...) last layer
     t_extra = {n.partition(':')[2]: t_all[n] for n in needs if n.startswith('teacher:')}
-    s_extra = {n.partition(':')[2]: select_tap(s_taps, n.partition(':')[2]) for n in needs if n.startswith('student:')}
+    s_extra = {n.partition(':')[2]: raw_tap(s_taps, n.partition(':')[2]) for n in needs if n.startswith('student:')}
     if t_extra: kw['t_extra'] = t_extra
     if s_extra: kw['s_extra'] = s_extra
     if 'batch' in needs: kw['batch'] = batch
@@ -339,7 +354,8 @@ class Distiller(nn.Module):
                  teacher_dtype:torch.dtype|None=None, # e.g. torch.bfloat16: teacher under autocast in that dtype
                  cache:TeacherCache|None=None, # read / write the teacher's selections
                  det_weight:float=1.0, # weight of the student's detection loss
-                 inherit_freeze:bool=True # False: the inherited tensors only initialise the student, which trains them
+                 inherit_freeze:bool=True, # False: the inherited tensors only initialise the student, which trains them
+                 views:dict|None=None # {'loaded', 'student', 'teacher'}: (num_past, num_future) each, when the teacher sees other frames
                 ):
         super().__init__()
         self.student = student
@@ -358,6 +374,22 @@ class Distiller(nn.Module):
         self.needs_preds = self.needs_queries or any('teacher_preds' in t.needs for t in self.terms.values())
         self.teacher_extra = sorted({n for t in self.terms.values() for n in t.needs if n.startswith('teacher:')})  # 'teacher:<tap>'
         self.matcher = HungarianMatcher()
+        self.views = views  # the training batch holds views['loaded'] frames; each model reads its own (`kd3d.data.frame_view`)
+        for t in self.terms.values():
+            t.t_view = views['teacher'] if views else None
+            if hasattr(t.loss, 'check_view'): t.loss.check_view(views)  # a method that needs certain frames refuses others now
+
+    @property
+    def train_frames(self)->tuple|None: return self.views['loaded'] if self.views else None  # what the training set loads (chapter 18)
+
+    def split_views(self, batch:dict)->tuple: # (student's batch, teacher's batch)
+        "Each model's frames of a training batch (the same dict twice when both see the same frames)."
+        if self.views is None: return batch, batch
+        P, F = self.views['loaded']
+        if batch['img'].shape[1] != 1 + P + F:
+            raise ValueError(f"the distiller's batch has {batch['img'].shape[1]} frames, but its teacher and student read {1 + P + F} "
+                             f"({P} past, {F} future): load the training data with train_frames={self.views['loaded']}")
+        return frame_view(batch, (P, F), self.views['student']), frame_view(batch, (P, F), self.views['teacher'])
 
     @property
     def teacher(self)->nn.Module: return self._teacher
@@ -390,7 +422,7 @@ def teacher_selection(self:Distiller, batch:dict)->dict:
         if self.needs_preds:
             sel['cls_logits'], sel['boxes'] = taps['cls_logits'][-1], taps['boxes'][-1]
         for n in self.teacher_extra:  # raw taps a method needs, e.g. the decoder's sampling; batch-first, as the cache slices samples
-            sel[n] = select_tap(taps, n.partition(':')[2])
+            sel[n] = raw_tap(taps, n.partition(':')[2])
             if sel[n].shape[0] != len(batch['sample_token']):
                 raise ValueError(f"teacher tap {n.partition(':')[2]!r} has shape {tuple(sel[n].shape)}: a raw tap read by a method must be "
                                  f"batch-first, (B, ...); add a batch-first tap to {type(self._teacher).__name__}")
@@ -403,7 +435,8 @@ def teacher_selection(self:Distiller, batch:dict)->dict:
 
 @patch
 def forward(self:Distiller, batch:dict):
-    t = self.teacher_selection(batch)
+    batch, t_batch = self.split_views(batch)  # the student's frames are exactly those it sees alone
+    t = self.teacher_selection(t_batch)
     t = {k: (v.flatten(0, 1) if k.startswith('img_feats') and v.ndim == 5 else v) for k, v in t.items()}  # cached (B, N, ...)
     s_taps = self.student(batch)
     losses = {k: self.det_weight * v for k, v in self.student.loss(s_taps, batch).items()}
@@ -429,6 +462,16 @@ class DistillConfig:
     teacher_precision:str = 'auto' # 'auto': the run's precision; 'bf16': teacher in bf16 autocast; '32': float32
     teacher_cache:bool = False # cache the teacher's selections on disk (deterministic augmentation only)
     cache_dir:str = '' # '' -> $KD3D_HOME/cache/teacher (a folder per teacher and selections, shared by the runs that read them)
+    teacher_num_past:int = -1 # past frames the teacher sees (a long-term teacher: more); -1: the student's (data.num_past)
+    teacher_num_future:int = -1 # future frames the teacher sees (an offline teacher); -1: the student's (data.num_future)
+
+def distill_views(cfg)->dict|None: # {'loaded', 'student', 'teacher'}: (num_past, num_future) each; None when they see the same
+    "The frames of a distillation run: what the training set loads, and what the student and the teacher each see."
+    d, x = cfg.data, cfg.distill
+    s = (d.num_past, d.num_future)
+    t = (s[0] if x.teacher_num_past < 0 else x.teacher_num_past, s[1] if x.teacher_num_future < 0 else x.teacher_num_future)
+    if s == t: return None
+    return dict(loaded=(max(s[0], t[0]), max(s[1], t[1])), student=s, teacher=t)
 
 @dataclass
 class DistillExperimentConfig(ExperimentConfig):
@@ -490,20 +533,23 @@ def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None,
     specs = term_specs(cfg.distill.losses)
     dtype = torch.bfloat16 if cfg.distill.teacher_precision == 'bf16' else None
     d = Distiller(student, teacher, specs, inherit=cfg.distill.inherit, teacher_dtype=dtype, det_weight=cfg.distill.det_weight,
-                  inherit_freeze=cfg.distill.inherit_freeze)
+                  inherit_freeze=cfg.distill.inherit_freeze, views=distill_views(cfg))
     if cfg.distill.teacher_cache:
         check_cache_config(cfg)
         # what the teacher's cached outputs depend on: its weights, its architecture, the selections, the precision (not the
         # methods or weights of the terms: every method reading the same selections of the same teacher shares one cache)
         fp = hashlib.sha1(json.dumps([str(ck), os.path.getmtime(ck), dataclasses.asdict(cfg.teacher), sorted(t.teacher_key for t in d.terms.values()),
-                                      d.needs_queries, d.needs_preds, d.teacher_extra, cfg.distill.teacher_precision], default=str).encode()).hexdigest()[:12]
+                                      d.needs_queries, d.needs_preds, d.teacher_extra, cfg.distill.teacher_precision]
+                                     + ([d.views['teacher']] if d.views else []), default=str).encode()).hexdigest()[:12]
         root = resolve_path(cfg.distill.cache_dir) if cfg.distill.cache_dir else Path(cache_root) if cache_root else kd3d_home() / 'cache' / 'teacher'
         d.cache = TeacherCache(root / fp, fp)
     return d
 
 def teacher_config(cfg:DistillExperimentConfig)->ExperimentConfig:
     "The config that evaluates the teacher: the run's data and settings with the teacher as the model."
-    return ExperimentConfig(name=f"{cfg.name} (teacher)", data=cfg.data, model=cfg.teacher, train=cfg.train)
+    v = distill_views(cfg)  # a teacher that sees other frames is scored on its own frames
+    data = dataclasses.replace(cfg.data, num_past=v['teacher'][0], num_future=v['teacher'][1]) if v else cfg.data
+    return ExperimentConfig(name=f"{cfg.name} (teacher)", data=data, model=cfg.teacher, train=cfg.train)
 
 # %% ../../nbs/20_distiller.ipynb #c36bddfe
 def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
@@ -554,16 +600,19 @@ def bench_distill(cfg:DistillExperimentConfig, teacher_checkpoint=None, steps:in
     import tempfile as _tf
     fabric = fabric or make_fabric(dataclasses.replace(cfg.train, devices=1))
     ensure_data(cfg.data, progress)
-    batch = fabric.to_device(next(iter(make_loader(make_dataset(cfg.data, 'train'), cfg.train.batch_size))))
-    def time_steps(model):
-        times, peak, kind = time_training_steps(fabric, model, batch, cfg.train, steps, warmup)
+    v = distill_views(cfg)  # the batch holds every frame the pair reads; the student is timed on its own view of it
+    data = dataclasses.replace(cfg.data, num_past=v['loaded'][0], num_future=v['loaded'][1]) if v else cfg.data
+    batch = fabric.to_device(next(iter(make_loader(make_dataset(data, 'train'), cfg.train.batch_size))))
+    s_batch = frame_view(batch, v['loaded'], v['student']) if v else batch
+    def time_steps(model, b=batch):
+        times, peak, kind = time_training_steps(fabric, model, b, cfg.train, steps, warmup)
         return sum(times) / len(times) * 1e3, peak, kind
     out = {'config': cfg.name}
     seed_everything(cfg.train.seed)
     no_cache = dataclasses.replace(cfg, distill=dataclasses.replace(cfg.distill, teacher_cache=False))  # this bench makes its own
     d = build_distiller(no_cache, teacher_checkpoint)
     seed_everything(cfg.train.seed)
-    out['student_ms'], out['student_peak_mb'], kind = time_steps(build_detector(cfg.model))
+    out['student_ms'], out['student_peak_mb'], kind = time_steps(build_detector(cfg.model), s_batch)
     out['distill_ms'], out['distill_peak_mb'], _ = time_steps(d)
     with _tf.TemporaryDirectory() as cache_dir:
         d.cache = TeacherCache(cache_dir, 'bench')  # warm: the warm-up steps fill it, the timed steps read it

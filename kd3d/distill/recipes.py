@@ -87,12 +87,24 @@ def compose_distill(method:str, student:str, teacher:str # a method; the student
     flat = files['student']
     flat.update({'teacher.' + k[6:]: v for k, v in files['teacher'].items() if k.startswith('model.')})
     flat['distill.teacher_checkpoint'] = f'runs/{t_name}'  # the teacher's run folder: its newest checkpoint
+    for k in ('num_past', 'num_future'):  # a teacher trained on other frames (long-term, offline) sees them here too
+        s_n, t_n = files['student'].get(f'data.{k}', 0), files['teacher'].get(f'data.{k}', 0)
+        if s_n != t_n: flat[f'distill.teacher_{k}'] = t_n
+    t_frames = any(flat.get(f'distill.teacher_num_{k}', 0) for k in ('past', 'future'))  # the teacher reads frames besides the current one
+    for k in ('frame_source', 'interval'):
+        if files['student'].get(f'data.{k}') != files['teacher'].get(f'data.{k}') and t_frames:
+            raise ConfigError(f"the teacher {t_name} reads other frames than the student {s_name} and its data.{k} differs "
+                              f"({files['teacher'].get(f'data.{k}')!r} against {files['student'].get(f'data.{k}')!r}): one batch holds both "
+                              f"models' frames, so give them the same data.{k}")
     flat.update(p['config'])
     flat['distill.losses'] = method_terms(method, p['weights'], flat.get('model.name'))
     e = kd_methods()[method]
     if e.detectors and flat.get('model.name') not in e.detectors:
         raise ConfigError(f"method {method!r} distils {' or '.join(e.detectors)} students; {s_name} is a {flat.get('model.name')}")
     if e.inherit: flat['distill.inherit'], flat['distill.inherit_freeze'] = list(e.inherit), e.inherit_freeze
+    if e.teacher_sees == 'future' and not files['teacher'].get('data.num_future', 0):
+        raise ConfigError(f"method {method!r} distils from an offline teacher, one that sees future frames; {t_name} has no "
+                          f"data.num_future: name a teacher trained with future frames")
     return flat
 
 # %% ../../nbs/22_recipes.ipynb #8ee8d5e0
@@ -105,8 +117,11 @@ def list_distill_configs()->list:
     "Every distillation composed from a shipped pair: each method on each pair whose student it applies to."
     out = []
     for p in list_pairs():
-        student = read_config_file(find_config(read_pair(p)['student'])).get('model.name')
-        out += [f'{m}_{p}' for m, e in kd_methods().items() if not e.detectors or student in e.detectors]
+        d = read_pair(p)
+        student = read_config_file(find_config(d['student'])).get('model.name')
+        future = read_config_file(find_config(d['teacher'])).get('data.num_future', 0)
+        out += [f'{m}_{p}' for m, e in kd_methods().items()
+                if (not e.detectors or student in e.detectors) and (e.teacher_sees != 'future' or future)]
     return sorted(out)
 
 def load_any_config(name_or_path, # a config name (plain or distillation, shipped or composed) or a YAML path

@@ -324,6 +324,9 @@ PRESETS = {
     'r50_paper_4f': {'num_frames': 4},
     'r50_paper_400q': {'num_queries': 400},
 }
+PRESETS['toy_long'] = {**PRESETS['toy'], 'num_frames': 4}  # TempDistiller's long-term toy teacher: three past frames
+PRESETS['toy_offline'] = {**PRESETS['toy'], 'num_frames': 3}  # FTKD's offline toy teacher: one past, the current, one future frame
+PRESETS['r101_offline'] = {'backbone.arch': 'resnet101', 'num_frames': 15}  # FTKD's offline teacher: R101, 7 past + current + 7 future
 
 def build_model(cfg:dict|None=None # flat config: SparseBEVConfig fields, 'backbone.<field>' for the backbone (or nested dicts)
                )->SparseBEV:
