@@ -94,3 +94,35 @@ def test_the_papers_methods_distil_by_name(toy_tiny, teacher_ckpt, tmp_path, met
     inherited = torch.equal(state['bev_embedding.weight'], teacher['bev_embedding.weight'])
     assert inherited == (method == 'skd'), 'Structured KD inherits and freezes the BEV queries; FD3D does not'
     if method == 'skd': assert 'inherited and frozen: bev_embedding.weight' in p.stdout
+
+
+@pytest.fixture(scope='module')
+def temporal_teachers(toy_tiny, tmp_path_factory):
+    "The long-term (4 frames) and offline (past + current + future) SparseBEV toy teachers, trained for 2 steps on the tiny toy."
+    out = {}
+    for name in ('sparsebev-toy-long_demo_toylearn', 'sparsebev-toy-offline_demo_toylearn'):
+        d = tmp_path_factory.mktemp(name)
+        kd3d('train', '--config', name, f'data.data_root={toy_tiny}', 'data.make_toy=none', 'data.image_size=[96, 160]', 'train.max_steps=2',
+             'train.num_workers=0', 'train.eval_interval=-1', 'train.accelerator=cpu', f'train.out_dir={d}')
+        out[name] = d / 'checkpoints' / 'step_0000002.pt'
+    return out
+
+
+@pytest.mark.parametrize('method,teacher,terms', [
+    ('tempdistiller', 'sparsebev-toy-long_demo_toylearn', ['tempdistiller_tfr', 'tempdistiller_trd']),
+    ('ftkd', 'sparsebev-toy-offline_demo_toylearn', ['ftkd_pv', 'ftkd_bev', 'ftkd_logit'])])
+def test_the_temporal_methods_distil_by_name(toy_tiny, temporal_teachers, tmp_path, method, teacher, terms):
+    "TempDistiller and FTKD through `kd3d distill` by name (chapters 25-27): the teacher scored and fed on its own frames, the student's checkpoint a plain SparseBEV's."
+    from kd3d.models import sparsebev
+    out = tmp_path / 'run'
+    p = kd3d('distill', '--config', f'{method}_sparsebev-toy_from_{teacher}', '--teacher-checkpoint', temporal_teachers[teacher],
+             f'data.data_root={toy_tiny}', 'data.make_toy=none', 'data.image_size=[96, 160]', 'train.max_steps=2', 'train.num_workers=0',
+             'train.eval_interval=-1', 'train.log_interval=1', 'train.accelerator=cpu', f'distill.cache_dir={tmp_path / "cache"}', f'train.out_dir={out}')
+    preset = 'toy_long' if 'long' in teacher else 'toy_offline'
+    assert f'teacher sparsebev ({preset}): mAP' in p.stdout  # scored on its own frames (a 2-frame batch would be refused)
+    steps = [json.loads(l) for l in (out / 'log.jsonl').read_text().splitlines() if '"loss"' in l]
+    assert [r['step'] for r in steps] == [1, 2] and all(r[f'loss_kd_{t}'] > 0 for r in steps for t in terms), steps
+    assert len(list((tmp_path / 'cache').rglob('*.pt'))) == 4  # the teacher cache holds its selections of the 4 samples seen
+    state = torch.load(out / 'checkpoints' / 'step_0000002.pt', weights_only=True)['model']
+    plain = sparsebev.build_model(sparsebev.PRESETS['toy']).state_dict()
+    assert {k: v.shape for k, v in state.items()} == {k: v.shape for k, v in plain.items()}  # the student alone, as trained without KD
