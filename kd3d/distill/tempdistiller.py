@@ -66,10 +66,11 @@ class TemporalReconstructionLoss(nn.Module):
                  mask_ratio:float=0.5, # lambda: the fraction of student queries zeroed
                  order:str='current_queries', # `tfr_target`'s argument order
                  reduction:str='mean', # `reconstruction_loss`
-                 hidden:int|None=None # the generator's width
+                 hidden:int|None=None, # the generator's width
+                 target_norm:bool=True # reconstruct the aggregate LayerNorm'd per query (without affine), see the Note
                 ):
         super().__init__()
-        self.mask_ratio, self.order, self.reduction = mask_ratio, order, reduction
+        self.mask_ratio, self.order, self.reduction, self.target_norm = mask_ratio, order, reduction, target_norm
         self.generator = query_generator(s_channels, t_channels, hidden)
 
     def forward(self, s_feat:Tensor, # (B, k, Cs) the student's paired query features
@@ -79,6 +80,7 @@ class TemporalReconstructionLoss(nn.Module):
                 fg_mask=None # the term's foreground of the teacher queries (not used: every paired query is reconstructed)
                )->Tensor:
         target = gather_queries(tfr_target(t_extra['frame_query_feats'].float(), self.order), corr[1])  # (B, k, Ct)
+        if self.target_norm: target = F.layer_norm(target, target.shape[-1:])  # per query: zero mean, unit variance
         keep = random_token_mask(*s_feat.shape[:2], self.mask_ratio, s_feat.device)  # (B, k, 1)
         return reconstruction_loss(self.generator(s_feat * keep), target, self.reduction)
 
