@@ -14,17 +14,19 @@ from .temporal import attention_aggregate
 from .tempdistiller import random_token_mask, query_generator, reconstruction_loss
 
 # %% auto #0
-__all__ = ['CODE_WEIGHTS', 'FTKD_SOURCE', 'FTKD_METHODS', 'future_aggregate', 'FuturePVLoss', 'FutureQueryLoss',
+__all__ = ['NO_FUTURE', 'CODE_WEIGHTS', 'FTKD_SOURCE', 'FTKD_METHODS', 'future_aggregate', 'FuturePVLoss', 'FutureQueryLoss',
            'future_logit_loss', 'FutureLogitLoss']
 
 # %% ../../nbs/27_ftkd.ipynb #7166dcdd
+NO_FUTURE = ("ftkd: the teacher sees no future frame; FTKD needs an offline teacher: give the teacher config data.num_future >= 1 "
+             "(the pair then sets distill.teacher_num_future), or drop the ftkd_pv term")
+
 def future_aggregate(level:Tensor, # (B, T, N, C, h, w) one FPN level of the teacher's frames: current, past, future
                      t_view:tuple|None # (num_past, num_future) of the teacher's view
                     )->Tensor: # (B*N, C, h, w): the current map's cells aggregated over the future maps
     "FTKD's PV target: per camera, the current frame's cells attend to the future frames' cells (`attention_aggregate`)."
     p, f = t_view or (0, 0)
-    if f < 1: raise ValueError("ftkd: the teacher sees no future frame; FTKD needs an offline teacher: give the teacher config "
-                               "data.num_future >= 1 (the pair then sets distill.teacher_num_future), or drop the ftkd_pv term")
+    if f < 1: raise ValueError(NO_FUTURE)
     B, T, N, C, h, w = level.shape
     cur = level[:, 0].flatten(0, 1).flatten(2).transpose(1, 2)  # (B*N, h*w, C)
     fut = level[:, 1 + p:1 + p + f].transpose(1, 2).flatten(0, 1)  # (B*N, f, C, h, w)
@@ -42,7 +44,7 @@ class FuturePVLoss(nn.Module):
         self.align, self.generator = channel_adapter(s_channels, t_channels), mgd_generator(t_channels)
         self.mask_ratio, self.reduction = mask_ratio, reduction
     def check_view(self, views:dict|None): # the distiller's frames (chapter 20): refuse a teacher without future frames at once
-        if views is None or views['teacher'][1] < 1: future_aggregate(torch.zeros(1, 1, 1, 1, 1, 1), None)
+        if views is None or views['teacher'][1] < 1: raise ValueError(NO_FUTURE)
     def forward(self, s_map:Tensor, # (B*N, Cs, h, w) the student's current frame, last FPN level
                 t_map:Tensor, # the teacher's current map (not used: the target is the aggregate)
                 t_extra:dict, # {'img_feats[-1]': (B, T, N, Ct, h, w)} the teacher's frames
