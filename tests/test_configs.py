@@ -99,3 +99,16 @@ def test_shipped_weights_load_into_their_config(path):
     model = build_detector(load_config(path.stem).model)
     load_model_state(model, state['model'], str(path), state.get('config'))
     assert state['metrics']['mAP'] > 0.1, state['metrics']  # a teacher that detects (chapter 29, 40_experiments)
+
+
+MONO_PAIRS = ['mono-toy_from_mono-toy-depth_demo_toylearn', 'mono-r50_from_mono-r50-depth_24e_nuscenes']  # chapter 26
+
+
+def test_monostl_is_offered_where_it_applies():
+    for p in MONO_PAIRS:
+        for m in ('monostl', 'monostl-dasfd', 'monostl-dasrd', 'monostl-head', 'cwd', 'mgd'): assert f'{m}_{p}' in DISTILL, (m, p)
+        assert f'hinton_{p}' not in DISTILL  # no query logits in a monocular detector
+        assert load_any_config(f'monostl_{p}').data.with_depth  # the pair loads the depth its teacher reads
+    assert 'monostl-mv_detr3d-toy_from_mono-toy-depth_demo_toylearn' in DISTILL
+    assert 'monostl_detr3d-toy_from_mono-toy-depth_demo_toylearn' not in DISTILL  # the full recipe needs a depth head in the student
+    assert not [n for n in DISTILL if n.startswith('monostl') and 'mono-' not in n.partition('_from_')[2]]  # and a mono teacher

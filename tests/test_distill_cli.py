@@ -126,3 +126,21 @@ def test_the_temporal_methods_distil_by_name(toy_tiny, temporal_teachers, tmp_pa
     state = torch.load(out / 'checkpoints' / 'step_0000002.pt', weights_only=True)['model']
     plain = sparsebev.build_model(sparsebev.PRESETS['toy']).state_dict()
     assert {k: v.shape for k, v in state.items()} == {k: v.shape for k, v in plain.items()}  # the student alone, as trained without KD
+
+
+def test_monostl_distils_by_name(toy_tiny, tmp_path):
+    "MonoSTL through `kd3d train` and `kd3d distill` by name (chapters 17, 26): the depth teacher reads the LiDAR depth the pair loads, the student's checkpoint is a plain mono detector's."
+    from kd3d.models import mono
+    t_out, out = tmp_path / 'teacher', tmp_path / 'run'
+    common = [f'data.data_root={toy_tiny}', 'data.make_toy=none', 'data.image_size=[96, 160]', 'train.max_steps=2', 'train.num_workers=0',
+              'train.accelerator=cpu']
+    kd3d('train', '--config', 'mono-toy-depth_demo_toylearn', *common, 'train.eval_interval=-1', f'train.out_dir={t_out}')
+    p = kd3d('distill', '--config', 'monostl_mono-toy_from_mono-toy-depth_demo_toylearn', '--teacher-checkpoint', t_out / 'checkpoints' / 'step_0000002.pt',
+             *common, 'train.log_interval=1', f'distill.cache_dir={tmp_path / "cache"}', f'train.out_dir={out}')
+    assert 'teacher mono (toy_depth): mAP' in p.stdout and 'student mAP' in p.stdout  # both scored by the devkit
+    steps = [json.loads(l) for l in (out / 'log.jsonl').read_text().splitlines() if '"loss"' in l]
+    terms = [f'monostl_{k}' for k in ('dasfd_s8', 'dasfd_s16', 'dasfd_s32', 'dasrd_s8', 'dasrd_s16', 'dasrd_s32', 'head')]
+    assert [r['step'] for r in steps] == [1, 2] and all(r[f'loss_kd_{t}'] > 0 for r in steps for t in terms), steps
+    state = torch.load(out / 'checkpoints' / 'step_0000002.pt', weights_only=True)['model']
+    plain = mono.build_model(mono.PRESETS['toy']).state_dict()
+    assert {k: v.shape for k, v in state.items()} == {k: v.shape for k, v in plain.items()}

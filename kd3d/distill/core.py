@@ -28,7 +28,7 @@ __all__ = ['DETECTOR_MODULES', 'FORM_TAPS', 'METHOD_MODULES', 'detectors_with_ta
            'format_bench_distill']
 
 # %% ../../nbs/20_distiller.ipynb #71a06f1a
-DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer']
+DETECTOR_MODULES = ['kd3d.models.detr3d', 'kd3d.models.sparsebev', 'kd3d.models.streampetr', 'kd3d.models.bevformer', 'kd3d.models.mono']
 
 def detectors_with_tap(tap:str # a tap name, e.g. 'bev'
                       )->list: # class names
@@ -120,7 +120,7 @@ def gather_queries(x:Tensor, # (B, Q, C)
     return x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))
 
 # %% ../../nbs/20_distiller.ipynb #915d00ee
-METHOD_MODULES = ['kd3d.distill.classic', 'kd3d.distill.structured', 'kd3d.distill.fd3d', 'kd3d.distill.tempdistiller', 'kd3d.distill.ftkd']  # modules with a `*_METHODS` dict {name: method entry}
+METHOD_MODULES = ['kd3d.distill.classic', 'kd3d.distill.structured', 'kd3d.distill.fd3d', 'kd3d.distill.tempdistiller', 'kd3d.distill.ftkd', 'kd3d.distill.monostl']  # modules with a `*_METHODS` dict {name: method entry}
 
 def kd_methods()->dict:
     "Every registered distillation method: {name: entry with module, forms, weight, hparams, source}."

@@ -12,7 +12,8 @@ from .core import DistillExperimentConfig, kd_methods, load_distill_config
 
 # %% auto #0
 __all__ = ['PAIR_KEYS', 'pairs_dir', 'list_pairs', 'read_pair', 'pair_name', 'split_pair', 'distill_name', 'parse_distill_name',
-           'method_terms', 'compose_distill', 'load_distill', 'list_distill_configs', 'load_any_config']
+           'method_terms', 'compose_distill', 'load_distill', 'detector_taps', 'method_fits', 'list_distill_configs',
+           'load_any_config']
 
 # %% ../../nbs/22_recipes.ipynb #9dcdc201
 PAIR_KEYS = ('student', 'teacher', 'config', 'weights')
@@ -102,6 +103,7 @@ def compose_distill(method:str, student:str, teacher:str # a method; the student
     if e.detectors and flat.get('model.name') not in e.detectors:
         raise ConfigError(f"method {method!r} distils {' or '.join(e.detectors)} students; {s_name} is a {flat.get('model.name')}")
     if e.inherit: flat['distill.inherit'], flat['distill.inherit_freeze'] = list(e.inherit), e.inherit_freeze
+    if files['teacher'].get('data.with_depth'): flat['data.with_depth'] = True  # a depth teacher (MonoSTL) reads the LiDAR depth maps
     if e.teacher_sees == 'future' and not files['teacher'].get('data.num_future', 0):
         raise ConfigError(f"method {method!r} distils from an offline teacher, one that sees future frames; {t_name} has no "
                           f"data.num_future: name a teacher trained with future frames")
@@ -113,15 +115,37 @@ def load_distill(method:str, student:str, teacher:str, overrides=())->DistillExp
     s, t = Path(student).name.removesuffix('.yaml'), Path(teacher).name.removesuffix('.yaml')
     return load_distill_config(distill_name(method, s, t), overrides, flat=compose_distill(method, student, teacher))
 
+def detector_taps(name:str # a model.name
+                 )->set:
+    "The taps the detector of a `model.name` declares (`TAPS` of the detector classes in its module), without building it."
+    from kd3d.train import model_module
+    mod = model_module(name)
+    return {t for v in vars(mod).values() if isinstance(v, type) and v.__module__ == mod.__name__ for t in getattr(v, 'TAPS', ())}
+
+def method_fits(e, student:str, teacher:str # a method's entry; the two models' names
+               )->bool:
+    "Whether both detectors return every tap the method's terms and `needs` read (Hinton needs logits; MonoSTL a depth head)."
+    s_taps, t_taps = detector_taps(student), detector_taps(teacher)
+    terms = e.terms_for.get(student, e.terms).values()
+    if any(t['tap'] not in s_taps or t['tap'] not in t_taps for t in terms if 'tap' in t): return False
+    methods = kd_methods()
+    needs = set(e.needs).union(*(methods[t['method']].needs for t in terms if t.get('method') in methods))  # a recipe's terms' too
+    for n in needs:
+        role, _, tap = n.partition(':')
+        if tap and tap.partition('[')[0] not in (t_taps if role == 'teacher' else s_taps): return False
+    return True
+
 def list_distill_configs()->list:
     "Every distillation composed from a shipped pair: each method on each pair whose student it applies to."
     out = []
     for p in list_pairs():
         d = read_pair(p)
         student = read_config_file(find_config(d['student'])).get('model.name')
-        future = read_config_file(find_config(d['teacher'])).get('data.num_future', 0)
+        t_file = read_config_file(find_config(d['teacher']))
+        future, teacher = t_file.get('data.num_future', 0), t_file.get('model.name')
         out += [f'{m}_{p}' for m, e in kd_methods().items()
-                if (not e.detectors or student in e.detectors) and (e.teacher_sees != 'future' or future)]
+                if (not e.detectors or student in e.detectors) and (e.teacher_sees != 'future' or future)
+                and method_fits(e, student, teacher)]
     return sorted(out)
 
 def load_any_config(name_or_path, # a config name (plain or distillation, shipped or composed) or a YAML path
