@@ -9,6 +9,7 @@ import yaml
 from ..config import (ExperimentConfig, ConfigError, config_dir, list_configs, find_config, read_config_file, load_config,
                          is_distill_config, config_to_yaml)
 from .core import DistillExperimentConfig, kd_methods, load_distill_config
+from ..train import model_module
 
 # %% auto #0
 __all__ = ['PAIR_KEYS', 'pairs_dir', 'list_pairs', 'read_pair', 'pair_name', 'split_pair', 'distill_name', 'parse_distill_name',
@@ -118,7 +119,6 @@ def load_distill(method:str, student:str, teacher:str, overrides=())->DistillExp
 def detector_taps(name:str # a model.name
                  )->set:
     "The taps the detector of a `model.name` declares (`TAPS` of the detector classes in its module), without building it."
-    from kd3d.train import model_module
     mod = model_module(name)
     return {t for v in vars(mod).values() if isinstance(v, type) and v.__module__ == mod.__name__ for t in getattr(v, 'TAPS', ())}
 

@@ -16,7 +16,7 @@ from ..geometry import encode_boxes, decode_boxes
 
 # %% auto #0
 __all__ = ['POINT_CLOUD_RANGE', 'CODE_WEIGHTS', 'POST_CENTER_RANGE', 'inverse_sigmoid', 'points_to_unit', 'unit_to_points',
-           'normalize_code', 'HungarianMatcher', 'HeadLossConfig', 'assign_targets', 'detection_loss',
+           'normalize_code', 'HungarianMatcher', 'HeadLossConfig', 'reduce_mean', 'assign_targets', 'detection_loss',
            'decode_predictions']
 
 # %% ../../nbs/12_head.ipynb #eb2f5c1e
@@ -120,7 +120,7 @@ class HeadLossConfig:
         "The matcher of these settings."
         return HungarianMatcher(self.match_cls_weight, self.match_reg_weight, self.alpha, self.gamma)
 
-def _reduce_mean(x:Tensor)->Tensor:
+def reduce_mean(x:Tensor)->Tensor:
     "Mean over DDP processes (mmdetection's `reduce_mean`); `x` itself with one process."
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         x = x.clone(); torch.distributed.all_reduce(x); x = x / torch.distributed.get_world_size()
@@ -167,7 +167,7 @@ def detection_loss(cls_logits:Tensor, # (L, B, Q, K) logits of every decoder lay
     norm = lambda c: normalize_code(c, cfg.pc_range, cfg.normalize_center)
     gt_codes = [norm(encode_boxes(b.to(boxes.device, boxes.dtype)).reshape(-1, 10)) for b in gt_boxes]
     gt_labels = [l.to(boxes.device).long().reshape(-1) for l in gt_labels]
-    num_gt = _reduce_mean(torch.tensor(float(sum(len(g) for g in gt_codes)), device=boxes.device)).clamp(min=1.0)
+    num_gt = reduce_mean(torch.tensor(float(sum(len(g) for g in gt_codes)), device=boxes.device)).clamp(min=1.0)
     w = torch.as_tensor(cfg.code_weights, dtype=boxes.dtype, device=boxes.device)  # (10,)
     out = {}
     for l in (range(L) if cfg.aux_loss else [L - 1]):

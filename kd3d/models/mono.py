@@ -16,7 +16,7 @@ from ..core import CLASSES
 from ..config import config_from_flat
 from ..geometry import box_corners, project_points
 from .backbone import BackboneConfig, ImageBackbone
-from .head import POST_CENTER_RANGE, _reduce_mean
+from .head import POST_CENTER_RANGE, reduce_mean
 from .detector import Detector, TapSpec
 
 # %% auto #0
@@ -234,7 +234,7 @@ def heatmap_focal_loss(logits:Tensor, target:Tensor, # (..., h, w) each; target 
     pos = target.eq(1).float()
     pos_loss = (p.log() * (1 - p) ** alpha * pos).sum()
     neg_loss = ((1 - p).log() * p ** alpha * (1 - target) ** beta * (1 - pos)).sum()
-    n = _reduce_mean(pos.sum()).clamp(min=1)
+    n = reduce_mean(pos.sum()).clamp(min=1)
     return -(pos_loss + neg_loss) / n
 
 def laplacian_depth_loss(pred:Tensor, sigma:Tensor, target:Tensor)->Tensor: # (J,) each
