@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_sampling.ipynb #135c21ce
 from __future__ import annotations
-import math
+import contextlib, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,8 +13,8 @@ from fastcore.basics import patch  # methods defined in cells of their own, one 
 from ..geometry import project_points
 
 # %% auto #0
-__all__ = ['pixels_to_grid', 'project_points_multiview', 'sample_multiview', 'combine_views', 'move_points_in_time',
-           'group_feats', 'sample_multiview_grouped', 'ms_deform_attn', 'MSDeformableAttention']
+__all__ = ['pixels_to_grid', 'fp32_geometry', 'project_points_multiview', 'sample_multiview', 'combine_views',
+           'move_points_in_time', 'group_feats', 'sample_multiview_grouped', 'ms_deform_attn', 'MSDeformableAttention']
 
 # %% ../../nbs/11_sampling.ipynb #6cd268ab
 def pixels_to_grid(uv:Tensor, # (..., 2) pixels (u, v); pixel j covers [j, j+1)
@@ -23,6 +23,11 @@ def pixels_to_grid(uv:Tensor, # (..., 2) pixels (u, v); pixel j covers [j, j+1)
     "Image pixels as `grid_sample` coordinates: $g = 2u/W - 1$ (edges of the image at -1 and +1)."
     H, W = (int(s) for s in img_shape)
     return torch.stack([uv[..., 0] * (2.0 / W) - 1, uv[..., 1] * (2.0 / H) - 1], -1)
+
+def fp32_geometry(device_type:str # 'cuda', 'cpu', ...: autocast is turned off on it inside the block
+                 ):
+    "A block whose matrix products stay in float32 under mixed precision (mmcv's `force_fp32` for geometry)."
+    return torch.autocast(device_type, enabled=False) if torch.amp.is_autocast_available(device_type) else contextlib.nullcontext()
 
 def project_points_multiview(points:Tensor, # (B, T, Q, P, 3) points in the reference ego frame
                              ego2img:Tensor, # (B, T, N, 4, 4) reference ego -> [u*d, v*d, d, 1] of camera n at frame t
@@ -33,7 +38,8 @@ def project_points_multiview(points:Tensor, # (B, T, Q, P, 3) points in the refe
     B, T, Q, P, _ = points.shape
     N = ego2img.shape[2]
     H, W = (int(s) for s in img_shape)
-    uv, depth = project_points(points.reshape(B, T, 1, Q * P, 3), ego2img.to(points))  # (B, T, N, QP, 2), (B, T, N, QP)
+    with fp32_geometry(points.device.type):  # float32 whatever the autocast dtype (see "Device and precision")
+        uv, depth = project_points(points.float().reshape(B, T, 1, Q * P, 3), ego2img.float())  # (B, T, N, QP, 2), (B, T, N, QP)
     valid = (depth > eps) & (uv[..., 0] >= 0) & (uv[..., 0] < W) & (uv[..., 1] >= 0) & (uv[..., 1] < H)
     uv = uv.reshape(B, T, N, Q, P, 2).permute(0, 1, 3, 4, 2, 5)  # (B, T, Q, P, N, 2)
     return uv, valid.reshape(B, T, N, Q, P).permute(0, 1, 3, 4, 2)  # (B, T, Q, P, N)
