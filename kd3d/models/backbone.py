@@ -4,6 +4,7 @@
 
 # %% ../../nbs/10_backbone.ipynb #c120b63c
 from __future__ import annotations
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, fields, asdict
 from pathlib import Path
@@ -16,8 +17,9 @@ from torchvision.ops.feature_pyramid_network import ExtraFPNBlock
 from torchvision.ops.misc import FrozenBatchNorm2d
 
 # %% auto #0
-__all__ = ['ARCHS', 'BASIC_ARCHS', 'BackboneConfig', 'check_backbone_config', 'TinyTrunk', 'ModulatedDeformConv2d',
-           'load_trunk_weights', 'build_trunk', 'ExtraLevels', 'ImageBackbone']
+__all__ = ['ARCHS', 'BASIC_ARCHS', 'MMDET_NECK_PREFIXES', 'BackboneConfig', 'check_backbone_config', 'TinyTrunk',
+           'ModulatedDeformConv2d', 'load_trunk_weights', 'build_trunk', 'ExtraLevels', 'convert_mmdet_fpn',
+           'load_fpn_weights', 'ImageBackbone']
 
 # %% ../../nbs/10_backbone.ipynb #37220df4
 ARCHS = ('tiny', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnext101_32x8d')
@@ -37,6 +39,7 @@ class BackboneConfig:
     dcn_stages:tuple = () # stages whose 3x3 convs are modulated deformable (DETR3D/BEVFormer R101-DCN: (2, 3))
     with_cp:bool = False # gradient checkpointing per stage: less memory, one more forward in backward
     tiny_channels:tuple = (16, 32, 64, 128) # widths of the tiny trunk's four stages
+    load_neck:bool = True # when `weights` is an mmdetection checkpoint with an FPN (neck. / img_neck. keys), load it too
 
     @property
     def strides(self)->list: # the stride of each output level
@@ -181,6 +184,47 @@ class ExtraLevels(ExtraFPNBlock):
             names.append(f'extra{i}')
         return results, names
 
+# %% ../../nbs/10_backbone.ipynb #a48748e4
+MMDET_NECK_PREFIXES = ('neck.', 'img_neck.')  # mmdetection, mmdetection3d
+
+def convert_mmdet_fpn(sd:dict, # a checkpoint's state dict (or its `state_dict` / `model` entry)
+                      num_inputs:int # FPN inputs (len(backbone.out_indices)): fpn_convs beyond are extra levels
+                     )->dict: # {kd3d FPN key: tensor}; {} when the file has no neck
+    "mmdetection FPN keys renamed onto torchvision's `FeaturePyramidNetwork` (see the table); an unknown neck key is refused."
+    for key in ('state_dict', 'model'):
+        if isinstance(sd.get(key), dict): sd = sd[key]
+    out, unknown = {}, []
+    for k, v in sd.items():
+        prefix = next((p for p in MMDET_NECK_PREFIXES if k.startswith(p)), None)
+        if prefix is None: continue
+        m = re.fullmatch(r'(lateral_convs|fpn_convs)\.(\d+)\.conv\.(weight|bias)', k[len(prefix):])
+        if m is None: unknown.append(k); continue
+        kind, i, name = m.group(1), int(m.group(2)), m.group(3)
+        if kind == 'lateral_convs': out[f'inner_blocks.{i}.0.{name}'] = v
+        elif i < num_inputs: out[f'layer_blocks.{i}.0.{name}'] = v
+        else: out[f'extra_blocks.convs.{i - num_inputs}.{name}'] = v
+    if unknown: raise ValueError(f"the checkpoint's neck has keys kd3d's FPN does not have: {unknown[:4]}; kd3d converts mmdetection's "
+                                 f"plain FPN (lateral_convs / fpn_convs with a conv each, no norm); load the trunk only with backbone.load_neck=false")
+    return out
+
+def load_fpn_weights(fpn:nn.Module, # the `FeaturePyramidNetwork`
+                     cfg:BackboneConfig # `weights` (a file) and `load_neck`
+                    )->dict: # {'loaded': number of tensors} (0 when nothing was loaded)
+    "Load the FPN of `cfg.weights` when it is an mmdetection checkpoint with a neck; every tensor or one clear error."
+    spec = cfg.weights
+    if not cfg.load_neck or spec is None or str(spec).startswith('torchvision') or cfg.arch == 'tiny': return dict(loaded=0)
+    sd = convert_mmdet_fpn(torch.load(Path(spec).expanduser(), map_location='cpu', weights_only=True), len(cfg.out_indices))
+    if not sd: return dict(loaded=0)
+    own = fpn.state_dict()
+    missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
+    bad = [k for k in own if k in sd and sd[k].shape != own[k].shape]
+    if missing or extra or bad:
+        raise ValueError(f"backbone.weights='{spec}': its FPN does not fit kd3d's ({len(cfg.out_indices)} inputs, num_levels="
+                         f"{cfg.num_levels}, fpn_channels={cfg.fpn_channels}): missing {missing[:3]}, unexpected {extra[:3]}, "
+                         f"shapes differ at {bad[:3]}; match out_indices / num_levels / fpn_channels to the checkpoint, or load_neck=false")
+    fpn.load_state_dict(sd)
+    return dict(loaded=len(sd))
+
 # %% ../../nbs/10_backbone.ipynb #4cc34295
 class ImageBackbone(nn.Module):
     "ResNet (or tiny) trunk + FPN: images (..., 3, H, W) -> list over levels of (..., C, h, w)."
@@ -193,6 +237,7 @@ class ImageBackbone(nn.Module):
         extra = cfg.num_levels - len(cfg.out_indices)
         self.fpn = FeaturePyramidNetwork([chans[i] for i in cfg.out_indices], cfg.fpn_channels,
                                          extra_blocks=ExtraLevels(cfg.fpn_channels, extra) if extra else None)
+        self.neck_report = load_fpn_weights(self.fpn, cfg)  # the FPN of an mmdetection checkpoint, when `weights` has one
         for p in self.frozen_modules().parameters(): p.requires_grad_(False)
         self.strides, self.out_channels = cfg.strides, cfg.fpn_channels
 
