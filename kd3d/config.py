@@ -59,7 +59,7 @@ class TrainConfig:
     lr_batch:int = 8 # the global batch `lr` (and `warmup_steps`) were set for: the papers' 8 GPUs x 1 sample
     lr_scaling:str = 'linear' # how lr follows the global batch: 'linear' (Goyal et al. 2017), 'sqrt' or 'none'
     weight_decay:float = 0.01 # AdamW decoupled weight decay (all papers: 0.01)
-    lr_mult:dict = field(default_factory=lambda: {'backbone': 0.1, 'sampling_offset': 0.1}) # {name part: lr factor}: first match wins
+    lr_mult:dict = field(default_factory=lambda: {'trunk': 0.1}) # {name part: lr factor}, first match wins; default: the image trunk at 0.1x, its FPN at 1x (the official recipes' img_backbone)
     schedule:str = 'cosine' # 'cosine' (the papers) or 'constant' (after warm-up; for overfitting tests)
     warmup_steps:int = 500 # linear warm-up length in steps at the global batch `lr_batch` (rescaled with the batch)
     warmup_ratio:float = 1 / 3 # warm-up starts at this fraction of the lr (mmcv's 'linear' warm-up)

@@ -112,3 +112,20 @@ def test_monostl_is_offered_where_it_applies():
     assert 'monostl-mv_detr3d-toy_from_mono-toy-depth_demo_toylearn' in DISTILL
     assert 'monostl_detr3d-toy_from_mono-toy-depth_demo_toylearn' not in DISTILL  # the full recipe needs a depth head in the student
     assert not [n for n in DISTILL if n.startswith('monostl') and 'mono-' not in n.partition('_from_')[2]]  # and a mono teacher
+
+
+OFFICIAL_LR_MULT = {'detr3d': 0.1, 'bevformer': 0.1, 'sparsebev': 0.1, 'streampetr': 0.25, 'mono': 0.1}  # mmdetection's img_backbone lr_mult
+
+
+@pytest.mark.parametrize('name', [n for n in PLAIN if n.endswith('_nuscenes')])
+def test_full_configs_slow_the_trunk_only(name):
+    "The official multipliers: the image trunk slowed (SparseBEV also its sampling offsets), the FPN and everything else at 1x."
+    from kd3d.recipe import param_groups
+    cfg = load_config(name)
+    with torch.device('meta'): model = build_detector(cfg.model)
+    mult = {id(p): g['lr_mult'] for g in param_groups(model, 1.0, 0.0, cfg.train.lr_mult) for p in g['params']}
+    trunk = 1.0 if cfg.model.preset.endswith('depth_paper') else OFFICIAL_LR_MULT[cfg.model.name]  # a from-scratch depth trunk: 1x
+    for n, p in model.named_parameters():
+        if not p.requires_grad: continue
+        want = trunk if n.startswith('backbone.trunk.') else 0.1 if (cfg.model.name == 'sparsebev' and 'sampling_offset' in n) else 1.0
+        assert mult[id(p)] == want, (name, n, mult[id(p)], want)
