@@ -14,6 +14,7 @@ from torch import nn, Tensor
 from types import SimpleNamespace
 from tqdm.auto import tqdm
 from .core import kd3d_home, seed_everything
+from .models.backbone import BackboneConfig
 from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, ConfigError, load_config, save_config,
                          flatten_config, config_from_flat, config_diff)
 from .data import NuScenesDataset, collate
@@ -29,8 +30,8 @@ from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_
 __all__ = ['BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'EpochSampler', 'SeededSamples',
            'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla', 'as_trainee', 'total_loss',
            'accumulate_gradients', 'optimizer_step', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
-           'start_point', 'restore', 'checkpoint_state', 'process_means', 'prepare_run', 'train', 'evaluate_checkpoint',
-           'time_training_steps', 'bench', 'format_bench']
+           'start_point', 'restore', 'checkpoint_state', 'process_means', 'random_trunk_note', 'prepare_run', 'train',
+           'evaluate_checkpoint', 'time_training_steps', 'bench', 'format_bench']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
@@ -296,6 +297,19 @@ def process_means(fabric, sums:dict, n:int)->dict:
             for k, v in sums.items()}
 
 # %% ../nbs/18_train.ipynb #e3060fb4
+def random_trunk_note(model:nn.Module, # the trainee or detector
+                      cfg:ExperimentConfig # its data (`make_toy`)
+                     )->str|None: # a warning, or None
+    "A warning when an image trunk (not the toy's tiny one) starts from random weights on real data: the papers never do."
+    det = getattr(model, 'detector', model)
+    if cfg.data.make_toy or getattr(getattr(det, 'cfg', None), 'input', 'rgb') != 'rgb': return None  # toy data; a depth input (from scratch by design)
+    for n, m in det.named_modules():
+        c = getattr(m, 'cfg', None)
+        if isinstance(c, BackboneConfig) and c.arch != 'tiny' and c.weights is None:
+            return (f"warning: the image trunk {n or 'backbone'} ({c.arch}) starts from random weights (backbone.weights is unset); the official "
+                    f"recipes start from ImageNet, FCOS3D or nuImages weights: set model.backbone.weights=torchvision or a checkpoint path")
+    return None
+
 def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str|Path=False, progress:bool=True,
                 fabric=None # a launched Fabric (the command makes one and passes it down); None: made from cfg.train
                )->SimpleNamespace: # what the loop needs
@@ -334,6 +348,7 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     say(f"model {type(model.detector).__name__} ({type(model).__name__}): {sum(p.numel() for p in model.parameters()):,} parameters; " + describe_groups(groups))
     say(f"{fabric.world_size} process(es) on {fabric.device.type}, precision {resolve_precision(t.precision, t.accelerator)}; run folder {out}")
     if log.note: say(log.note)
+    if (w := random_trunk_note(model, cfg)) and rank0: print(w, flush=True)  # said even without progress
     if rng is not None: set_rng_state(rng)
     return SimpleNamespace(fabric=fabric, rank0=rank0, say=say, out=out, train_ds=train_ds, recipe=recipe, model=model,
                            trainee=trainee, optimizer=optimizer, scheduler=scheduler, step=step, log=log)
