@@ -127,8 +127,10 @@ def latest_checkpoint(out_dir)->Path|None:
     c = list_checkpoints(out_dir)
     return c[-1] if c else None
 
-def prune_checkpoints(out_dir, keep:int):
-    "Delete all but the newest `keep` step checkpoints."
+def prune_checkpoints(out_dir, # the run folder (holding `checkpoints/`)
+                      keep:int # newest step checkpoints to keep; 0: keep all
+                     ):
+    "Delete all but the newest `keep` step checkpoints; `keep=0` keeps all (`train.keep_ckpts`)."
     for p in list_checkpoints(out_dir)[:-keep] if keep > 0 else []: p.unlink()
 
 # %% ../nbs/17a_checkpoint.ipynb #3384dfa7

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
+from torch import Tensor
 import ipywidgets as widgets
 from IPython.display import display
 from .show import show_data_sample
