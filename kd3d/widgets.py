@@ -4,25 +4,136 @@
 
 # %% ../nbs/30_widgets.ipynb #7e8db715
 from __future__ import annotations
+import io
+import numpy as np
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.collections import LineCollection
 import torch
 from torch import Tensor
+from fastcore.basics import patch  # `update` in a cell of its own
 import ipywidgets as widgets
-from IPython.display import display
-from .show import show_data_sample
+from IPython import get_ipython
+from IPython.display import display, Image
+from .core import CLASSES, CAMERAS
+from .geometry import box_corners, project_points
+from .show import show_data_sample, to_uint8_images, CLASS_COLORS, CAMERA_GRID, BOX_EDGES
+
 
 # %% auto #0
-__all__ = ['draw_detections', 'DetectionExplorer', 'attention_samples', 'draw_attention', 'AttentionExplorer', 'draw_query_masks',
-           'MaskExplorer', 'temporal_samples', 'draw_temporal', 'TemporalExplorer', 'depth_samples', 'draw_depth',
-           'DepthExplorer']
+__all__ = ['TP_COLOR', 'FP_COLOR', 'fig_subplots', 'picture', 'Explorer', 'drive_controls', 'camera_segments', 'bev_segments',
+           'match_predictions', 'draw_detections', 'DetectionExplorer', 'attention_samples', 'draw_attention',
+           'AttentionExplorer', 'draw_query_masks', 'MaskExplorer', 'temporal_samples', 'draw_temporal',
+           'TemporalExplorer', 'depth_samples', 'draw_depth', 'DepthExplorer']
 
-# %% ../nbs/30_widgets.ipynb #a4f93091
+# %% ../nbs/30_widgets.ipynb #acf38a5d
+def fig_subplots(fig:Figure|None, nrows:int, ncols:int, figsize:tuple, **kw):
+    "`plt.subplots`, or, given an explorer's figure, the same grid drawn into it (cleared and resized): no new figure."
+    if fig is None: return plt.subplots(nrows, ncols, figsize=figsize, **kw)
+    fig.clear(); fig.set_size_inches(*figsize)
+    return fig, fig.subplots(nrows, ncols, **kw)
+
+def picture(fig:Figure, dpi:int=80, format:str='jpeg')->bytes:
+    "The figure rendered as this book's inline backend renders it (JPEG at 80 dpi): what a reader waits for."
+    buf = io.BytesIO(); fig.savefig(buf, format=format, dpi=dpi)
+    return buf.getvalue()
+
+class Explorer(widgets.VBox):
+    "Controls above one figure built once; a control's move calls `update` (artists changed in place) and shows the figure again."
+    def __init__(self, controls:list # the widgets whose `value` the explorer reads
+                ):
+        self.controls, self._cache, self.out = list(controls), {}, widgets.Output()
+        super().__init__([widgets.HBox(self.controls), self.out])
+        self.figure = Figure()  # outside pyplot: never shown by a cell's end, never needs closing
+        self.build(); self.redraw()
+        for c in self.controls: c.observe(lambda _: self.redraw(), 'value')
+
+    def build(self): "Make the figure's artists once (subclasses)."
+    def update(self): raise NotImplementedError("an explorer sets its figure's artists from its controls in `update`")
+
+    def cached(self, key, make):
+        "`make()` the first time `key` (a sample, a query, a cell) is asked for, then the kept value."
+        if key not in self._cache: self._cache[key] = make()
+        return self._cache[key]
+
+    def redraw(self):
+        "Update the figure from the controls and show it in the output area (headless runs, e.g. tests, only update it)."
+        self.update()
+        if getattr(get_ipython(), 'kernel', None) is None: return  # no frontend: a display would land in the cell's output
+        self.out.clear_output(wait=True)
+        with self.out: display(self.figure)
+
+    def snapshot(self, dpi:int=80)->Image:
+        "A static picture of the explorer as it is now: what the docs site shows in place of the live widget."
+        return Image(picture(self.figure, dpi), format='jpeg')
+
+def _other_values(c)->list:
+    "Values to move a control to: a dropdown's other options; a slider's ends and middle."
+    if hasattr(c, 'options'): return [o[1] if isinstance(o, tuple) else o for o in c.options if (o[1] if isinstance(o, tuple) else o) != c.value]
+    mid = (c.min + c.max) / 2
+    return [v for v in (c.max, c.min, round(mid) if isinstance(c.value, int) else mid) if v != c.value]
+
+def drive_controls(explorer:Explorer)->dict: # {control description: whether some move changed the picture}
+    "Move each control of `explorer` in turn, as a reader would, and restore it; says which moves changed the picture."
+    changed = {}
+    for c in explorer.controls:
+        start, before = c.value, picture(explorer.figure, 40, 'png')
+        changed[c.description] = False
+        for v in _other_values(c):
+            c.value = v
+            if picture(explorer.figure, 40, 'png') != before: changed[c.description] = True; break
+        c.value = start
+    return changed
+
+
+# %% ../nbs/30_widgets.ipynb #565f507f
+_EDGES = torch.tensor(BOX_EDGES + ((0, 2), (1, 3)))  # (14, 2): a box's 12 edges and the cross on its front face
+
+def camera_segments(boxes:Tensor, # (M, >=7) boxes in the ego frame
+                    ego2img:Tensor, # (4, 4) ego -> pixels of one camera
+                    img_hw:tuple, # (H, W)
+                    min_depth:float=0.5 # corners closer than this (m) are behind the lens
+                   )->tuple: # segments (S, 2, 2) in pixels, and the box each belongs to (S,)
+    "The edges of 3D boxes as 2D segments in one camera, for one `LineCollection`: edges with a corner behind the lens, and boxes wholly off the image, left out."
+    if len(boxes) == 0: return torch.zeros(0, 2, 2), torch.zeros(0, dtype=torch.long)
+    uv, depth = project_points(box_corners(boxes.double()), ego2img.double())  # (M, 8, 2), (M, 8)
+    front = depth > min_depth
+    lo = torch.where(front[..., None], uv, torch.inf).amin(1); hi = torch.where(front[..., None], uv, -torch.inf).amax(1)  # (M, 2)
+    seen = front.any(1) & (hi[:, 0] >= 0) & (lo[:, 0] <= img_hw[1]) & (hi[:, 1] >= 0) & (lo[:, 1] <= img_hw[0])
+    ok = front[:, _EDGES[:, 0]] & front[:, _EDGES[:, 1]] & seen[:, None]  # (M, 14)
+    return uv[:, _EDGES][ok].float(), ok.nonzero()[:, 0]  # uv[:, _EDGES]: (M, 14, 2, 2)
+
+def bev_segments(boxes:Tensor # (M, >=7) boxes in the ego frame
+                )->tuple: # segments (5M, 2, 2) in page coordinates (y, x), and their box (5M,)
+    "A box seen from above as 5 segments: its footprint and a heading line from the centre to the front face."
+    c = box_corners(boxes.double())  # (M, 8, 3)
+    foot, front = c[:, [0, 1, 5, 4, 0], :2], c[:, [0, 1, 2, 3], :2].mean(1)  # (M, 5, 2) closed footprint, (M, 2)
+    segs = torch.cat([torch.stack([foot[:, :-1], foot[:, 1:]], 2), torch.stack([boxes[:, :2].double(), front], 1)[:, None]], 1)  # (M, 5, 2, 2)
+    return segs.flip(-1).reshape(-1, 2, 2).float(), torch.arange(len(boxes)).repeat_interleave(5)  # x forward is up the page
+
+def match_predictions(pred_boxes:Tensor, pred_labels:Tensor, pred_scores:Tensor, # (M', >=2), (M',), (M',)
+                      gt_boxes:Tensor, gt_labels:Tensor, # (M, >=2), (M,)
+                      dist_th:float=2.0 # metres between BEV centres; the devkit averages AP over 0.5, 1, 2 and 4
+                     )->Tensor: # (M',) bool: true positive
+    "The devkit's matching (`nuscenes.eval.detection.algo.accumulate`): by falling score, each prediction takes the nearest unmatched ground truth of its class, if closer than `dist_th`."
+    tp = torch.zeros(len(pred_boxes), dtype=torch.bool)
+    if len(pred_boxes) == 0 or len(gt_boxes) == 0: return tp
+    d = torch.cdist(pred_boxes[:, :2].double(), gt_boxes[:, :2].double())  # (M', M)
+    free = torch.ones(len(gt_boxes), dtype=torch.bool)
+    for i in pred_scores.argsort(descending=True, stable=True).tolist():
+        cand = torch.where(free & (gt_labels == pred_labels[i]), d[i], torch.inf)
+        j = int(cand.argmin())
+        if cand[j] < dist_th: tp[i], free[j] = True, False
+    return tp
+
+
+# %% ../nbs/30_widgets.ipynb #1f416a24
 def draw_detections(dataset, # a `kd3d.data.NuScenesDataset`
                     index:int, # which sample of the dataset
                     results:dict|None=None, # {sample_token: {'boxes', 'scores', 'labels'}} as `kd3d.evaluation.evaluate` takes
                     score_thresh:float=0.3 # predictions below this score are hidden
                    )->plt.Figure:
-    "One sample: cameras and bird's-eye view with ground truth (solid) and the predictions above `score_thresh` (dashed)."
+    "A static picture of one sample (`kd3d.show.show_data_sample`): ground truth solid, predictions above `score_thresh` dashed."
     sample = dataset[index]
     pred = (results or {}).get(sample['sample_token'])
     kw = {}
@@ -33,26 +144,92 @@ def draw_detections(dataset, # a `kd3d.data.NuScenesDataset`
     else: title = f"sample {index} ({sample['sample_token'][:8]}): {len(sample['gt_boxes'])} ground truth, no predictions"
     return show_data_sample(sample, title=title, **kw)
 
-class DetectionExplorer(widgets.VBox):
-    "A sample slider and a score-threshold slider over `draw_detections`; the last figure is kept in `.figure`."
+TP_COLOR, FP_COLOR = np.array([0.1, 0.75, 0.2, 1.0]), np.array([0.9, 0.1, 0.1, 1.0])
+
+
+# %% ../nbs/30_widgets.ipynb #f35580bd
+class DetectionExplorer(Explorer):
+    "Cameras and one bird's-eye view per model; predictions green (true positive) or red (false positive) by the devkit's matching."
     def __init__(self, dataset, # a `kd3d.data.NuScenesDataset`
-                 results:dict|None=None, # predictions per sample token, or None for ground truth only
-                 score_thresh:float=0.3 # the threshold the slider starts at
-                ):
-        self.dataset, self.results, self.figure = dataset, results, None
+                 results:dict|None=None, # {sample_token: prediction}, or {model name: {sample_token: prediction}} side by side
+                 score_thresh:float=0.3, # where the threshold slider starts
+                 dist_th:float=2.0, # the matching distance (m) that marks true positives
+                 bev_range:float=50.0): # metres shown around the ego
+        if results and all(isinstance(v, dict) and 'boxes' in v for v in results.values()): results = {'predictions': results}
+        self.dataset, self.results, self.dist_th, self.bev_range = dataset, results or {}, dist_th, bev_range
         self.sample = widgets.IntSlider(0, 0, len(dataset) - 1, description='sample', continuous_update=False)
         self.thresh = widgets.FloatSlider(score_thresh, min=0.0, max=1.0, step=0.05, description='score >=', continuous_update=False)
-        self.out = widgets.Output()
-        for w in (self.sample, self.thresh): w.observe(lambda change: self.redraw(), names='value')
-        super().__init__([widgets.HBox([self.sample, self.thresh]), self.out])
-        self.redraw()
+        self.cls = widgets.Dropdown(options=['all'] + list(CLASSES), value='all', description='class')
+        self.cam_model = widgets.Dropdown(options=list(self.results) or ['-'], description='cameras show')
+        super().__init__([self.sample, self.thresh, self.cls] + ([self.cam_model] if len(self.results) > 1 else []))
 
-    def redraw(self):
-        "Draw the selected sample at the selected threshold into the output area."
-        if self.figure is not None: plt.close(self.figure)
-        self.figure = draw_detections(self.dataset, self.sample.value, self.results, self.thresh.value)
-        self.out.clear_output(wait=True)
-        with self.out: display(self.figure)
+    def load(self, i:int)->dict:
+        "Sample `i` as the explorer draws it: images, and per model the segments, scores, labels and true positives."
+        s = self.dataset[i]; tok = s['sample_token']
+        img, e2i = to_uint8_images(s['img'][0]), s['ego2img'][0]  # (N, H, W, 3), (N, 4, 4)
+        hw, gt, gl = img.shape[1:3], s['gt_boxes'].float(), s['gt_labels'].long()
+        draw = lambda b: dict(bev=bev_segments(b), cams=[camera_segments(b, e2i[n], hw) for n in range(len(img))])
+        models = {}
+        for name, res in self.results.items():
+            if tok not in res: continue
+            b, sc, lb = (torch.as_tensor(res[tok][k]) for k in ('boxes', 'scores', 'labels'))
+            b, sc, lb = b.float().reshape(len(sc), -1), sc.float(), lb.long()  # (M', 9), (M',), (M',)
+            models[name] = dict(scores=sc, labels=lb, tp=match_predictions(b, lb, sc, gt, gl, self.dist_th), **draw(b))
+        return dict(token=tok, img=img, labels=gl, models=models, **draw(gt))
+
+    def build(self):
+        s = self.cached(0, lambda: self.load(0)); H, W = s['img'].shape[1:3]; names = list(self.results) or ['ground truth']
+        row = 1.75  # inches per camera row; a camera is W/H rows wide, a bird's-eye view two rows square
+        fig = self.figure; fig.set_size_inches(row * (3 * W / H + 2.3 * len(names)) + 0.4, 2 * row / 0.77)
+        grid = fig.add_gridspec(2, 3 + len(names), width_ratios=[W / H] * 3 + [2.3] * len(names), wspace=0.06, hspace=0.04)
+        self.images, self.cam_lines, self.bev = {}, {}, {}
+        for r, row in enumerate(CAMERA_GRID):
+            for c, cam in enumerate(row):
+                ax, n = fig.add_subplot(grid[r, c]), CAMERAS.index(cam)
+                self.images[n] = ax.imshow(s['img'][n]); ax.set_xlim(0, W); ax.set_ylim(H, 0); ax.axis('off')
+                ax.text(0.02, 0.97, cam, transform=ax.transAxes, va='top', fontsize=9, color='w', bbox=dict(fc='k', alpha=0.6, pad=1.5, lw=0))
+                self.cam_lines[n] = (ax.add_collection(LineCollection([], lw=1.0)), ax.add_collection(LineCollection([], lw=1.2, ls='--')))
+        ego, R = bev_segments(torch.tensor([[1.4, 0.0, 0.8, 1.8, 4.2, 1.6, 0.0]]))[0], self.bev_range  # the ego car
+        for k, name in enumerate(names):
+            ax = fig.add_subplot(grid[:, 3 + k]); ax.add_collection(LineCollection(ego.numpy(), colors='k', lw=1))
+            ax.set_xlim(R, -R); ax.set_ylim(-R, R); ax.set_aspect('equal'); ax.tick_params(labelsize=8)
+            ax.set_xlabel('y (m, left)', fontsize=9); ax.yaxis.tick_right()  # ticks on the right: clear of the cameras
+            if k == len(names) - 1: ax.set_ylabel('x (m, forward)', fontsize=9); ax.yaxis.set_label_position('right')
+            self.bev[name] = (ax, ax.add_collection(LineCollection([], lw=1.0)), ax.add_collection(LineCollection([], lw=1.2, ls='--')))
+        handles = [plt.Line2D([], [], color='0.3', label='ground truth (class colour)'),
+                   plt.Line2D([], [], color=TP_COLOR, ls='--', label=f'true positive (within {self.dist_th:g} m)'),
+                   plt.Line2D([], [], color=FP_COLOR, ls='--', label='false positive')]
+        fig.legend(handles=handles, loc='lower center', ncol=3, fontsize=9, frameon=False)  # below the panels: covers no box
+        fig.subplots_adjust(left=0.01, right=0.96, top=0.87, bottom=0.17)
+        self.title = fig.suptitle('', fontsize=10)
+
+
+# %% ../nbs/30_widgets.ipynb #11e5a6e0
+@patch
+def update(self:DetectionExplorer):
+    "Set the images, segments, colours and titles from the controls: no artist is made, none is rebuilt."
+    i = self.sample.value; s = self.cached(i, lambda: self.load(i)); t = self.thresh.value
+    wanted = lambda lb: torch.ones_like(lb, dtype=torch.bool) if self.cls.value == 'all' else lb == CLASSES.index(self.cls.value)
+    gt_col = np.array([(*CLASS_COLORS[CLASSES[l]], 1.0) for l in s['labels'].tolist()]).reshape(-1, 4)
+    def show(lc, segs_owner, keep, colours):
+        segs, owner = segs_owner; k = keep[owner]
+        lc.set_segments(segs[k].numpy()); lc.set_color(colours[owner[k].numpy()] if k.any() else 'none')
+    gt_keep, m = wanted(s['labels']), s['models'].get(self.cam_model.value)
+    vis = (lambda m: (m['scores'] >= t) & wanted(m['labels']))
+    tpfp = lambda m: np.where(m['tp'].numpy()[:, None], TP_COLOR, FP_COLOR).reshape(-1, 4)
+    for n, img in self.images.items():
+        img.set_data(s['img'][n])
+        show(self.cam_lines[n][0], s['cams'][n], gt_keep, gt_col)
+        if m is not None: show(self.cam_lines[n][1], m['cams'][n], vis(m), tpfp(m))
+        else: self.cam_lines[n][1].set_segments([])
+    for name, (ax, gt_lc, pred_lc) in self.bev.items():
+        show(gt_lc, s['bev'], gt_keep, gt_col); pm = s['models'].get(name)
+        if pm is None: pred_lc.set_segments([]); ax.set_title(f'{name}: no predictions', fontsize=9); continue
+        v = vis(pm); show(pred_lc, pm['bev'], v, tpfp(pm))
+        ax.set_title(f"{name}: {int((v & pm['tp']).sum())} TP, {int((v & ~pm['tp']).sum())} FP", fontsize=9)
+    self.title.set_text(f"sample {i} ({s['token'][:8]}): {int(gt_keep.sum())} ground truth ({self.cls.value}); "
+                        f"predictions scoring >= {t:.2f}" + (f"; cameras: {self.cam_model.value}" if len(self.bev) > 1 else ''))
+
 
 # %% ../nbs/30_widgets.ipynb #729d942d
 from .geometry import box_corners
@@ -92,11 +269,12 @@ def attention_samples(model, # a BEVFormer (chapter 16)
 def draw_attention(samples:dict, # {name: `attention_samples` output}, e.g. teacher and student
                    images, # (N, H, W, 3) uint8 camera images of sample 0
                    cell:int, bev_hw:tuple, # the cell and the grid (Hb, Wb)
-                   scale:float=300. # marker area per unit of weight
-                  )->plt.Figure:
+                   scale:float=300., # marker area per unit of weight
+                   fig:Figure|None=None # draw into this figure (an explorer's) instead of a new one
+                  )->Figure:
     "One row per model: the cameras that see the cell with SCA's points, and the BEV with TSA's points."
     cams = sorted({n for s in samples.values() for n in s['spatial']})
-    fig, axs = plt.subplots(len(samples), len(cams) + 1, figsize=(2.6 * (len(cams) + 1), 2.4 * len(samples)), squeeze=False)
+    fig, axs = fig_subplots(fig, len(samples), len(cams) + 1, figsize=(2.6 * (len(cams) + 1), 2.4 * len(samples)), squeeze=False)
     i, j = divmod(cell, bev_hw[1])
     for r, (name, s) in enumerate(samples.items()):
         for c, n in enumerate(cams):
@@ -116,30 +294,23 @@ def draw_attention(samples:dict, # {name: `attention_samples` output}, e.g. teac
     return fig
 
 # %% ../nbs/30_widgets.ipynb #2c084265
-class AttentionExplorer(widgets.VBox):
+class AttentionExplorer(Explorer):
     "Row and column sliders pick a BEV cell; the figure shows where teacher and student sample for it (`draw_attention`)."
     def __init__(self, models:dict, # {name: BEVFormer}, e.g. {'teacher': t, 'student': s}, same BEV grid
                  batch:dict, # one collated batch (sample 0 is shown)
                  layer:int=0):
-        self.models, self.batch, self.figure = models, batch, None
+        self.models, self.batch = models, batch
         cfg = next(iter(models.values())).cfg
         self.bev_hw, self.images = (cfg.bev_h, cfg.bev_w), to_uint8_images(batch['img'][0, 0])
         self.row = widgets.IntSlider(cfg.bev_h // 2, 0, cfg.bev_h - 1, description='BEV row', continuous_update=False)
         self.col = widgets.IntSlider(3 * cfg.bev_w // 4, 0, cfg.bev_w - 1, description='BEV column', continuous_update=False)
         self.layer = widgets.IntSlider(layer, 0, cfg.num_encoder_layers - 1, description='layer', continuous_update=False)
-        self.out = widgets.Output()
-        for w in (self.row, self.col, self.layer): w.observe(lambda _: self.redraw(), 'value')
-        super().__init__([widgets.HBox([self.row, self.col, self.layer]), self.out])
-        self.redraw()
+        super().__init__([self.row, self.col, self.layer])
 
-    def redraw(self):
-        cell = self.row.value * self.bev_hw[1] + self.col.value
-        s = {k: attention_samples(m, self.batch, cell, self.layer.value) for k, m in self.models.items()}
-        with self.out:
-            self.out.clear_output(wait=True)
-            if self.figure is not None: plt.close(self.figure)
-            self.figure = draw_attention(s, self.images, cell, self.bev_hw)
-            display(self.figure); plt.close(self.figure)  # shown once, in the widget; `.figure` keeps it for tests
+    def update(self):
+        cell, layer = self.row.value * self.bev_hw[1] + self.col.value, self.layer.value
+        s = self.cached((cell, layer), lambda: {k: attention_samples(m, self.batch, cell, layer) for k, m in self.models.items()})
+        draw_attention(s, self.images, cell, self.bev_hw, fig=self.figure)
 
 # %% ../nbs/30_widgets.ipynb #5c5275d5
 def draw_query_masks(sample:dict, # a dataset item (its images and cameras)
@@ -148,8 +319,9 @@ def draw_query_masks(sample:dict, # a dataset item (its images and cameras)
                      cam:int=0, # the camera shown
                      bev_hw:tuple=(32, 32), feat_hw:tuple=(16, 28), # the BEV grid and one camera's feature grid
                      pc_range=(-32., -32., -0.5, 32., 32., 5.5), seed:int=0,
-                     mask_mode:str='remove'
-                    )->plt.Figure:
+                     mask_mode:str='remove',
+                     fig:Figure|None=None # draw into this figure (an explorer's) instead of a new one
+                    )->Figure:
     "MGD's random mask beside FD3D's query-guided mask, on the BEV and on one camera (grey: hidden from the generator)."
     keep = focal_queries(preds['scores'][None], score_thresh)  # (1, Q)
     boxes = query_boxes(preds['boxes'][None], keep, enlarge)
@@ -159,7 +331,7 @@ def draw_query_masks(sample:dict, # a dataset item (its images and cameras)
     g = torch.Generator().manual_seed(seed)
     panels = {'MGD random, BEV': 1 - mgd_random_mask((1, 1, *bev_hw), mask_ratio, generator=g)[0, 0], 'FD3D query-guided, BEV': hide(bev),
               f'MGD random, camera {cam}': 1 - mgd_random_mask((1, 1, *feat_hw), mask_ratio, generator=g)[0, 0], f'FD3D query-guided, camera {cam}': hide(img)}
-    fig, axs = plt.subplots(2, 2, figsize=(9, 7))
+    fig, axs = fig_subplots(fig, 2, 2, figsize=(9, 7))
     x0, y0, _, x1, y1, _ = pc_range
     image = to_uint8_images(sample['img'][0, cam])
     for ax, (title, m) in zip(axs.flat, panels.items()):
@@ -175,24 +347,17 @@ def draw_query_masks(sample:dict, # a dataset item (its images and cameras)
     fig.tight_layout()
     return fig
 
-class MaskExplorer(widgets.VBox):
+class MaskExplorer(Explorer):
     "Sliders for MGD's mask ratio, the teacher's score threshold and the footprint enlargement over `draw_query_masks`."
     def __init__(self, sample:dict, preds:dict, **kw):
-        self.sample, self.preds, self.kw, self.figure = sample, preds, kw, None
+        self.sample, self.preds, self.kw = sample, preds, kw
         self.ratio = widgets.FloatSlider(0.65, min=0, max=1, step=0.05, description='mask ratio', continuous_update=False)
         self.thresh = widgets.FloatSlider(0.3, min=0, max=1, step=0.05, description='score thresh', continuous_update=False)
         self.enlarge = widgets.FloatSlider(1.5, min=1, max=3, step=0.25, description='enlarge', continuous_update=False)
-        self.out = widgets.Output()
-        for w in (self.ratio, self.thresh, self.enlarge): w.observe(lambda _: self.redraw(), 'value')
-        super().__init__([widgets.HBox([self.ratio, self.thresh, self.enlarge]), self.out])
-        self.redraw()
+        super().__init__([self.ratio, self.thresh, self.enlarge])
 
-    def redraw(self):
-        with self.out:
-            self.out.clear_output(wait=True)
-            if self.figure is not None: plt.close(self.figure)
-            self.figure = draw_query_masks(self.sample, self.preds, self.ratio.value, self.thresh.value, self.enlarge.value, **self.kw)
-            display(self.figure); plt.close(self.figure)
+    def update(self):
+        draw_query_masks(self.sample, self.preds, self.ratio.value, self.thresh.value, self.enlarge.value, fig=self.figure, **self.kw)
 
 # %% ../nbs/30_widgets.ipynb #31f4209e
 from .geometry import project_points
@@ -215,8 +380,9 @@ def temporal_samples(model, # a SparseBEV (chapter 14)
 
 def draw_temporal(samples:dict, # {name: (`temporal_samples`, query index)}, e.g. student and teacher
                   batch:dict, # the teacher's view (the most frames); sample 0
-                  weights:Tensor # (T, Q) the teacher's aggregation weights of the chosen query over each frame's queries
-                 )->plt.Figure:
+                  weights:Tensor, # (T, Q) the teacher's aggregation weights of the chosen query over each frame's queries
+                  fig:Figure|None=None # draw into this figure (an explorer's) instead of a new one
+                 )->Figure:
     "One row per model, one column per frame: the camera that sees the query with its points there; the weights on the right."
     T = batch['img'].shape[1]
     name0, (s0, q0) = list(samples.items())[-1]  # the teacher picks the camera: where most of its current points land
@@ -226,7 +392,7 @@ def draw_temporal(samples:dict, # {name: (`temporal_samples`, query index)}, e.g
         ok = (d > 0.1) & (uv[:, 0] >= 0) & (uv[:, 0] < W) & (uv[:, 1] >= 0) & (uv[:, 1] < H)
         return uv[ok].float()
     cam = max(range(batch['img'].shape[2]), key=lambda n: len(pix(s0, q0, 0, n)))
-    fig, axs = plt.subplots(len(samples), T + 1, figsize=(2.7 * (T + 1), 2.2 * len(samples)), squeeze=False)
+    fig, axs = fig_subplots(fig, len(samples), T + 1, figsize=(2.7 * (T + 1), 2.2 * len(samples)), squeeze=False)
     for r, (name, (s, q)) in enumerate(samples.items()):
         Tm = s['points'].shape[2]
         for t in range(T):
@@ -245,7 +411,7 @@ def draw_temporal(samples:dict, # {name: (`temporal_samples`, query index)}, e.g
     return fig
 
 # %% ../nbs/30_widgets.ipynb #e7159ea1
-class TemporalExplorer(widgets.VBox):
+class TemporalExplorer(Explorer):
     "A slider picks the teacher's k-th most confident query; the figure shows both models' points per frame (`draw_temporal`)."
     def __init__(self, student, teacher, # SparseBEVs; the teacher may see more frames
                  batch:dict, # one collated batch with the frames of `views['loaded']`
@@ -258,22 +424,15 @@ class TemporalExplorer(widgets.VBox):
         s_idx, t_idx = query_correspondence(self.s['cls'][None], self.s['boxes'][None], self.t['cls'][None], self.t['boxes'][None])
         self.pair = dict(zip(t_idx[0].tolist(), s_idx[0].tolist()))  # teacher query -> its student query
         self.rank = widgets.IntSlider(0, 0, len(self.order) - 1, description='teacher rank', continuous_update=False)
-        self.out, self.figure = widgets.Output(), None
-        self.rank.observe(lambda _: self.redraw(), 'value')
-        super().__init__([self.rank, self.out])
-        self.redraw()
+        super().__init__([self.rank])
 
     def weights(self, q:int)->Tensor: # (T, Q): how the teacher's current query q reads each frame's queries
         f = self.t['frames'][None].float()  # (1, T, Q, C)
         return attention_aggregate(f[:, 0], f, return_weights=True)[1][0, :, q]
 
-    def redraw(self):
+    def update(self):
         q = int(self.order[self.rank.value])
-        with self.out:
-            self.out.clear_output(wait=True)
-            if self.figure is not None: plt.close(self.figure)
-            self.figure = draw_temporal({'student': (self.s, self.pair[q]), 'teacher': (self.t, q)}, self.tb, self.weights(q))
-            display(self.figure); plt.close(self.figure)
+        draw_temporal({'student': (self.s, self.pair[q]), 'teacher': (self.t, q)}, self.tb, self.cached(q, lambda: self.weights(q)), fig=self.figure)
 
 # %% ../nbs/30_widgets.ipynb #cb168a16
 from .core import CAMERAS
@@ -302,10 +461,11 @@ def depth_samples(student, # a mono detector (chapter 17) on images
 
 def draw_depth(s:dict, # from `depth_samples`
                cam:int=0, # camera index (`kd3d.core.CAMERAS` order)
-               max_depth:float=50.0 # the colour scale's far end (m)
-              )->plt.Figure:
+               max_depth:float=50.0, # the colour scale's far end (m)
+               fig:Figure|None=None # draw into this figure (an explorer's) instead of a new one
+              )->Figure:
     "Image and 2D boxes; LiDAR depth sparse and densified; the student's depth and confidence; the DASFD weights."
-    fig, axs = plt.subplots(2, 3, figsize=(13, 4.6))
+    fig, axs = fig_subplots(fig, 2, 3, figsize=(13, 4.6))
     axs[0, 0].imshow(s['img'][cam])
     r = s['rows']
     for j in (r['n'] == cam).nonzero()[:, 0].tolist():
@@ -326,21 +486,13 @@ def draw_depth(s:dict, # from `depth_samples`
     return fig
 
 # %% ../nbs/30_widgets.ipynb #97aacb7f
-class DepthExplorer(widgets.VBox):
+class DepthExplorer(Explorer):
     "A dropdown picks the camera; the figure shows its depth input, the student's depth and the DASFD weights (`draw_depth`)."
     def __init__(self, student, # a mono detector on images
                  batch:dict, # one collated batch with `depth`
                  fill_px:int=3, stride:int=8):
         self.s = depth_samples(student, batch, fill_px, stride)
         self.camera = widgets.Dropdown(options=[(c, i) for i, c in enumerate(CAMERAS[:len(self.s['img'])])], value=0, description='camera')
-        self.out, self.figure = widgets.Output(), None
-        self.camera.observe(lambda _: self.redraw(), 'value')
-        super().__init__([self.camera, self.out])
-        self.redraw()
+        super().__init__([self.camera])
 
-    def redraw(self):
-        with self.out:
-            self.out.clear_output(wait=True)
-            if self.figure is not None: plt.close(self.figure)
-            self.figure = draw_depth(self.s, self.camera.value)
-            display(self.figure); plt.close(self.figure)
+    def update(self): draw_depth(self.s, self.camera.value, fig=self.figure)
