@@ -47,7 +47,7 @@ def test_site_has_every_chapter_and_module(site):
 def test_widgets_become_their_note(site):
     html, _ = site
     page = (html / '30_widgets.html').read_text()
-    assert './run lab' in page and 'widget-view' not in page
+    assert 'A live widget stands here' in page and 'widget-view' not in page  # the note, with how to run it live
     staged = docs_build.stage_notebook(json.loads((ROOT / 'nbs' / '30_widgets.ipynb').read_text()))
     kinds = {k for c in staged['cells'] for o in c.get('outputs', []) for k in o.get('data', {})}
     assert docs_build.WIDGET_VIEW not in kinds and 'image/jpeg' in kinds | {'image/png'}

@@ -43,6 +43,16 @@ def test_chapter_shows_a_picture_and_ends_with_exercises(path):
     assert len(nb['cells']) <= 60, f'{path.name}: {len(nb["cells"])} cells; a chapter has at most 60'
 
 
+def test_no_picture_went_missing():
+    "Each chapter keeps at least the pictures `./run outputs` last recorded (tests/pictures.json)."
+    recorded = json.loads((Path(__file__).parent / 'pictures.json').read_text())
+    assert set(recorded) == {p.stem for p in CHAPTERS}, 'a chapter was added or renamed: run ./run outputs on it'
+    for p in CHAPTERS:
+        nb = json.loads(p.read_text())
+        n = sum(1 for c in code_cells(nb) for o in c.get('outputs', []) if {'image/png', 'image/jpeg'} & set(o.get('data', {})))
+        assert n >= recorded[p.stem], f'{p.name}: {n} pictures saved, {recorded[p.stem]} recorded; run ./run outputs nbs/{p.name}'
+
+
 @pytest.mark.parametrize('path', CHAPTERS, ids=lambda p: p.stem)
 def test_no_cell_mixes_imports_with_code_past_the_setup_cell(path):
     bad = mixed_import_cells(json.loads(path.read_text()))
