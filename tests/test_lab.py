@@ -43,7 +43,8 @@ def lab():
 def test_run_lab_serves_nbs_with_the_kd3d_kernel(lab):
     specs = _get(f'{lab}/api/kernelspecs')
     assert specs['default'] == 'kd3d' and 'kd3d' in specs['kernelspecs']
-    assert Path(specs['kernelspecs']['kd3d']['spec']['argv'][0]).parent.parent == ROOT / '.venv'  # the project's venv
+    venv = (ROOT / os.environ.get('KD3D_VENV', '.venv')).resolve()  # ./run's venv (KD3D_VENV, default .venv)
+    assert Path(specs['kernelspecs']['kd3d']['spec']['argv'][0]).parent.parent.resolve() == venv  # the project's python
     assert {'index.ipynb', '13_detr3d.ipynb'} <= {c['name'] for c in _get(f'{lab}/api/contents')['content']}
     s = _get(f'{lab}/api/sessions', 'POST', json.dumps({'path': '00_core.ipynb', 'type': 'notebook', 'kernel': {'name': 'kd3d'}}).encode())
     assert s['kernel']['name'] == 'kd3d'

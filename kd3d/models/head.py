@@ -59,10 +59,12 @@ class HungarianMatcher:
                  reg_weight:float=0.25, # weight of the L1 cost on the code
                  alpha:float=0.25, # focal alpha
                  gamma:float=2.0, # focal gamma
-                 reg_dims:int=8, # code numbers in the L1 cost: all but velocity
+                 reg_dims:int=8, # code numbers in the L1 cost: 8 leaves velocity out, 10 takes it in
+                 code_weights:tuple|None=None, # both codes multiplied by these before the L1 (SparseBEV, StreamPETR); None: unweighted
                  eps:float=1e-12 # inside the logs
                 ):
         self.cls_weight, self.reg_weight, self.alpha, self.gamma, self.reg_dims, self.eps = cls_weight, reg_weight, alpha, gamma, reg_dims, eps
+        self.code_weights = None if code_weights is None else torch.as_tensor(code_weights, dtype=torch.float32)[:reg_dims]  # (reg_dims,)
 
     def cost(self, cls_logits:Tensor, # (Q, K) logits
              codes:Tensor, # (Q, 10) predicted codes
@@ -75,7 +77,8 @@ class HungarianMatcher:
         pos = -(p + self.eps).log() * self.alpha * (1 - p).pow(self.gamma)
         cls_cost = (pos - neg)[:, gt_labels]  # (Q, M)
         d = self.reg_dims
-        reg_cost = torch.cdist(codes[:, :d].float(), gt_codes[:, :d].float(), p=1)  # (Q, M)
+        w = 1.0 if self.code_weights is None else self.code_weights.to(codes.device)  # (d,) or 1
+        reg_cost = torch.cdist(codes[:, :d].float() * w, gt_codes[:, :d].float() * w, p=1)  # (Q, M)
         return self.cls_weight * cls_cost + self.reg_weight * reg_cost
 
     @torch.no_grad()
@@ -115,10 +118,14 @@ class HeadLossConfig:
     pc_range:tuple = POINT_CLOUD_RANGE # (x0, y0, z0, x1, y1, z1) metres
     normalize_center:bool = False # centres as fractions of pc_range in matcher and L1 (see the Note); papers: False
     aux_loss:bool = True # supervise every decoder layer, not only the last
+    match_code_weights:bool = False # L1 cost on code-weighted codes: SparseBEV, StreamPETR (DETR3D, BEVFormer: unweighted)
+    match_velocity:bool = False # velocity in the L1 cost: SparseBEV (the others leave it out)
 
     def matcher(self)->HungarianMatcher:
         "The matcher of these settings."
-        return HungarianMatcher(self.match_cls_weight, self.match_reg_weight, self.alpha, self.gamma)
+        return HungarianMatcher(self.match_cls_weight, self.match_reg_weight, self.alpha, self.gamma,
+                                reg_dims=10 if self.match_velocity else 8,
+                                code_weights=self.code_weights if self.match_code_weights else None)
 
 def reduce_mean(x:Tensor)->Tensor:
     "Mean over DDP processes (mmdetection's `reduce_mean`); `x` itself with one process."

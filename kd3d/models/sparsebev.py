@@ -244,7 +244,8 @@ class SparseBEV(Detector):
         self.query_boxes = nn.Parameter(init_query_boxes(cfg.num_queries, cfg.query_z, cfg.query_log_h))  # (Q, 10)
         self.query_feat = nn.Parameter(torch.randn(cfg.embed_dims))  # shared by all queries
         self.decoder_layer = SparseBEVDecoderLayer(cfg)
-        self.loss_cfg = HeadLossConfig(num_classes=cfg.num_classes, code_weights=cfg.code_weights, pc_range=cfg.pc_range)
+        self.loss_cfg = HeadLossConfig(num_classes=cfg.num_classes, code_weights=cfg.code_weights, pc_range=cfg.pc_range,
+                                       match_code_weights=True, match_velocity=True)  # official: code-weighted, with velocity
 
     def forward(self, batch:dict # kd3d batch: img (B, T, N, 3, H, W), ego2img (B, T, N, 4, 4), frame_dt (B, T), img_shape
                )->dict: # taps

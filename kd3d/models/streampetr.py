@@ -85,7 +85,8 @@ class StreamPETR(Detector):
                                         nn.Linear(C, C), nn.LayerNorm(C), nn.ReLU(inplace=True), nn.Linear(C, K))
         self.reg_branch = nn.Sequential(nn.Linear(C, C), nn.ReLU(inplace=True), nn.Linear(C, C), nn.ReLU(inplace=True),
                                         nn.Linear(C, 10))
-        self.loss_cfg = HeadLossConfig(num_classes=K, code_weights=tuple(cfg.code_weights), pc_range=tuple(cfg.pc_range))
+        self.loss_cfg = HeadLossConfig(num_classes=K, code_weights=tuple(cfg.code_weights), pc_range=tuple(cfg.pc_range),
+                                       match_code_weights=True)  # official: code-weighted, without velocity
         self.streaming = cfg.streaming
         self.init_weights()
         self.reset_memory()
