@@ -55,7 +55,7 @@ class SparseBEVConfig:
     with_cp:bool = False # gradient checkpointing of attention, sampling and mixing (official: on, to fit 8 frames)
     code_weights:tuple = (2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0) # L1 weights of the 10 box numbers (official: 2 on x, y)
     max_num:int = 300 # boxes kept per sample when decoding
-    score_thresh:float = 0.0 # boxes scoring below are dropped when decoding (the devkit ranks by score)
+    score_thresh:float = 0.05 # boxes scoring below are dropped when decoding (official NMSFreeCoder: 0.05; the toy presets keep all)
 
 # %% ../../nbs/14_sparsebev.ipynb #8188612d
 def init_query_boxes(num_queries:int, # Q, a square number
@@ -320,7 +320,7 @@ PRESETS = {
     'toy': {'backbone.arch': 'tiny', 'backbone.tiny_channels': (16, 32, 64, 128), 'backbone.fpn_channels': 64,
             'backbone.frozen_stages': -1, 'backbone.norm_eval': False, 'backbone.with_cp': False,
             'embed_dims': 64, 'num_queries': 100, 'num_layers': 2, 'num_frames': 2, 'num_heads': 4, 'ffn_dims': 128,
-            'mixing_out_points': 16, 'dropout': 0.0, 'query_z': 0.6, 'query_log_h': 0.5},
+            'mixing_out_points': 16, 'dropout': 0.0, 'query_z': 0.6, 'query_log_h': 0.5, 'score_thresh': 0.0},
     'r50_paper': {},
     'r50_paper_4f': {'num_frames': 4},
     'r50_paper_400q': {'num_queries': 400},
