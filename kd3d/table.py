@@ -125,7 +125,7 @@ def format_ablation(rows:dict, # {row: [per-seed results]} (teacher rows are lef
 
 # %% ../nbs/28_table.ipynb #3006b3c5
 def resolve_configs(patterns)->list:
-    "Config names from names or shell patterns ('*_from_bevformer-toy-teacher_demo_toynuscenes'), in the given order."
+    "Config names from names or shell patterns (e.g. `*_from_bevformer-toy-teacher_demo_toynuscenes`), in the given order."
     names, known = [], list_configs() + list_distill_configs()
     for p in patterns:
         hit = sorted(n for n in known if fnmatch.fnmatch(n, p)) if any(ch in p for ch in '*?[') else [p]

@@ -34,6 +34,7 @@ def test_site_has_every_chapter_and_module(site):
     for mod in docs_build.modules(): assert (html / 'api' / f'{mod}.html').is_file(), mod
     assert (html / 'search.html').is_file() and (html / 'searchindex.js').is_file()
     assert info['pages'] >= len(chapters) + len(docs_build.modules()) + 2
+    assert info['warnings'] == [], 'Sphinx warned (a docstring that is not valid reST?):\n' + '\n'.join(info['warnings'])
     # an API page carries the docstrings: chapter 13's detector and its signature
     api = (html / 'api' / 'kd3d.models.detr3d.html').read_text()
     assert 'DETR3D' in api and 'build_model' in api
