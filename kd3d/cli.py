@@ -6,17 +6,17 @@
 from __future__ import annotations
 import argparse, dataclasses, json, os, sys
 from pathlib import Path
-from .config import ExperimentConfig, ConfigError, load_config, config_to_yaml
+from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
-from .train import CheckpointError, train, evaluate_checkpoint, bench, format_bench
+from .train import CheckpointError, train, evaluate_checkpoint, bench, format_bench, model_module, detector_config
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill
 from .table import run_table
 from .demo import DEMO_TEACHER, DEMO_STUDENT, demo
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'config_args', 'add_train_commands', 'config_of_args', 'add_distill_command', 'add_table_command',
-           'add_demo_command', 'build_parser', 'main']
+__all__ = ['USER_ERRORS', 'config_args', 'resolved_model_yaml', 'add_train_commands', 'config_of_args', 'add_distill_command',
+           'add_table_command', 'add_demo_command', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2e7e706e
 USER_ERRORS = (ConfigError, CheckpointError, FileNotFoundError)  # printed as one line by `kd3d`, without a traceback
@@ -25,9 +25,19 @@ def config_args(p):
     p.add_argument('--config', required=True, help='a config name (see kd3d/configs/) or a path to a YAML file')
     p.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides, e.g. train.lr=1e-3 data.aug.flip=true')
 
+def resolved_model_yaml(model_cfg:ModelConfig, # cfg.model or cfg.teacher
+                        head:str='model' # what the lines are about
+                       )->str: # YAML comment lines, so the printed config still loads
+    "Every setting of the detector `model_cfg` builds: its preset, the overrides, and the defaults of its `CONFIG` class."
+    mod = model_module(model_cfg.name)
+    if not hasattr(mod, 'CONFIG'): return f"# {head}: {mod.__name__} has no CONFIG class; its settings are preset {model_cfg.preset!r} plus the overrides\n"
+    flat = flatten_config(config_from_flat(detector_config(model_cfg), mod.CONFIG, source=mod.__name__))
+    lines = [f"# {head} as built: {model_cfg.name}, preset {model_cfg.preset}, overrides on top (every field, defaults included)"]
+    return '\n'.join(lines + [f"#   {k}: {v if isinstance(v, str) else json.dumps(v)}" for k, v in flat.items()]) + '\n'  # YAML's spelling
+
 def _cmd_train(args)->int:
     cfg = load_config(args.config, args.overrides)
-    if args.print_config: print(config_to_yaml(cfg), end=''); return 0
+    if args.print_config: print(config_to_yaml(cfg) + resolved_model_yaml(cfg.model), end=''); return 0
     train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after, fabric=make_fabric(cfg.train))
     return 0
 
@@ -88,7 +98,7 @@ def _cmd_distill(args)->int:
     cfg = config_of_args(args)
     if not isinstance(cfg, DistillExperimentConfig):
         raise ConfigError(f"{args.config!r} is a plain training config (no teacher): run it with kd3d train, or name a distillation")
-    if args.print_config: print(config_to_yaml(cfg), end=''); return 0
+    if args.print_config: print(config_to_yaml(cfg) + resolved_model_yaml(cfg.model, 'student') + resolved_model_yaml(cfg.teacher, 'teacher'), end=''); return 0
     distill(cfg, teacher_checkpoint=args.teacher_checkpoint, resume=args.resume if args.resume is not None else False,
             stop_after=args.stop_after, fabric=make_fabric(cfg.train))  # one Fabric: the teacher's evaluation and the training
     return 0

@@ -22,7 +22,8 @@ from .bev_encoder import BEVFormerConfig, BEVFormerLayer, DecoderLayer, LearnedP
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_IMAGE_SIZES', 'frame_ego2img', 'ego_motion', 'check_bevformer_config', 'BEVFormer', 'build_model']
+__all__ = ['PRESETS', 'PRESET_IMAGE_SIZES', 'CONFIG', 'frame_ego2img', 'ego_motion', 'check_bevformer_config', 'BEVFormer',
+           'build_model']
 
 # %% ../../nbs/16_bevformer.ipynb #9849e9cb
 def frame_ego2img(ego2img:Tensor, # (B, N, 4, 4) current ego point -> pixels of frame t's cameras (the batch's `ego2img[:, t]`)
@@ -282,3 +283,6 @@ def build_model(cfg:dict|None=None # flat config: `BEVFormerConfig` fields, 'bac
                )->BEVFormer:
     "A `BEVFormer` from a flat dict (e.g. `PRESETS['toy']` plus overrides); unknown keys raise one clear error."
     return BEVFormer(config_from_flat(dict(cfg or {}), BEVFormerConfig, source='kd3d.models.bevformer'))
+
+CONFIG = BEVFormerConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
+

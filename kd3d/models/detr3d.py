@@ -18,7 +18,8 @@ from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['PRESETS', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D', 'build_model']
+__all__ = ['PRESETS', 'CONFIG', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D',
+           'build_model']
 
 # %% ../../nbs/13_detr3d.ipynb #006457c2
 @dataclass
@@ -230,3 +231,6 @@ def build_model(cfg:dict|None=None # flat config: `DETR3DConfig` fields, 'backbo
                )->DETR3D:
     "A `DETR3D` from a flat dict (e.g. `PRESETS['toy']` plus overrides), typed and checked by chapter 07's one parser."
     return DETR3D(config_from_flat(dict(cfg or {}), DETR3DConfig, source='kd3d.models.detr3d'))
+
+CONFIG = DETR3DConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
+

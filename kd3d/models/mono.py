@@ -20,7 +20,7 @@ from .head import POST_CENTER_RANGE, reduce_mean
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['HEAD_OUTPUTS', 'PRESETS', 'head_slices', 'MonoConfig', 'check_mono_config', 'densify_depth', 'depth_input',
+__all__ = ['HEAD_OUTPUTS', 'PRESETS', 'CONFIG', 'head_slices', 'MonoConfig', 'check_mono_config', 'densify_depth', 'depth_input',
            'gaussian_radius', 'camera_centres', 'draw_heatmaps', 'mono_targets', 'MonoDetector', 'build_model',
            'decode_depth', 'heatmap_focal_loss', 'laplacian_depth_loss', 'gather_cells', 'bev_aabb', 'decode_mono']
 
@@ -221,6 +221,9 @@ def build_model(cfg:dict|None=None # flat config: `MonoConfig` fields, 'backbone
                )->MonoDetector:
     "A `MonoDetector` from a flat dict (a preset plus overrides), typed and checked by chapter 07's parser."
     return MonoDetector(config_from_flat(dict(cfg or {}), MonoConfig, source='kd3d.models.mono'))
+
+CONFIG = MonoConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
+
 
 # %% ../../nbs/17_mono.ipynb #faa7d606
 def decode_depth(raw:Tensor)->Tensor:

@@ -21,7 +21,7 @@ from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_s
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['PRESETS', 'SparseBEVConfig', 'init_query_boxes', 'query_boxes_to_metric', 'ScaleAdaptiveSelfAttention',
+__all__ = ['PRESETS', 'CONFIG', 'SparseBEVConfig', 'init_query_boxes', 'query_boxes_to_metric', 'ScaleAdaptiveSelfAttention',
            'make_sample_points', 'AdaptiveSpatioTemporalSampling', 'AdaptiveMixing', 'SparseBEVDecoderLayer',
            'SparseBEV', 'check_sparsebev_config', 'build_model']
 
@@ -333,3 +333,6 @@ def build_model(cfg:dict|None=None # flat config: SparseBEVConfig fields, 'backb
                )->SparseBEV:
     "A `SparseBEV` from a flat dict (e.g. `PRESETS['toy']` plus overrides), typed and checked by chapter 07's one parser."
     return SparseBEV(config_from_flat(dict(cfg or {}), SparseBEVConfig, source='kd3d.models.sparsebev'))
+
+CONFIG = SparseBEVConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
+

@@ -21,7 +21,7 @@ from .petr import MotionLayerNorm, PositionEmbedding3D, StreamPETRDecoderLayer, 
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['PRESETS', 'StreamPETRConfig', 'StreamPETR', 'frame_plan', 'check_streampetr_config', 'build_model']
+__all__ = ['PRESETS', 'CONFIG', 'StreamPETRConfig', 'StreamPETR', 'frame_plan', 'check_streampetr_config', 'build_model']
 
 # %% ../../nbs/15_streampetr.ipynb #006a6d29
 def _paper_backbone()->BackboneConfig:
@@ -312,3 +312,6 @@ def build_model(cfg:dict|None=None # flat config: `StreamPETRConfig` fields, 'ba
                )->StreamPETR:
     "A `StreamPETR` from a flat dict (e.g. `PRESETS['toy']` plus overrides); unknown keys raise one clear error."
     return StreamPETR(config_from_flat(dict(cfg or {}), StreamPETRConfig, source='kd3d.models.streampetr'))
+
+CONFIG = StreamPETRConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
+
