@@ -1,10 +1,12 @@
 """The book's notebooks as a reader and nbdev's docs processing meet them: each chapter is saved with a picture and
 ends with checkable exercises, and no cell other than a chapter's setup cell mixes imports with other code."""
-import ast, json, re
+import ast, json, re, sys
 from pathlib import Path
 import pytest
 
 NBS = Path(__file__).resolve().parents[1] / 'nbs'
+sys.path.insert(0, str(NBS.parent / 'docs'))
+from execute import count_pictures  # docs/execute.py: what `./run outputs` records
 CHAPTERS = sorted(p for p in NBS.glob('*.ipynb') if p.stem != 'index')
 EXPORTED = re.compile(r'^#\|\s*(export|exports|exporti|exec_doc|default_exp)\b', re.M)
 
@@ -34,8 +36,7 @@ def mixed_import_cells(nb:dict)->list[int]:
 @pytest.mark.parametrize('path', CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_shows_a_picture_and_ends_with_exercises(path):
     nb = json.loads(path.read_text())
-    pictures = [o for c in code_cells(nb) for o in c.get('outputs', []) if {'image/png', 'image/jpeg'} & set(o.get('data', {}))]
-    assert pictures, f'{path.name}: no saved picture; run the chapter (its outputs are committed) or add a figure that teaches'
+    assert count_pictures(nb), f'{path.name}: no saved picture; run the chapter (its outputs are committed) or add a figure that teaches'
     md = [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'markdown']
     tries = [m for m in md if re.search(r'^## Try this\b', m, re.M)]
     assert tries, f"{path.name}: no '## Try this' section"
@@ -48,8 +49,7 @@ def test_no_picture_went_missing():
     recorded = json.loads((Path(__file__).parent / 'pictures.json').read_text())
     assert set(recorded) == {p.stem for p in CHAPTERS}, 'a chapter was added or renamed: run ./run outputs on it'
     for p in CHAPTERS:
-        nb = json.loads(p.read_text())
-        n = sum(1 for c in code_cells(nb) for o in c.get('outputs', []) if {'image/png', 'image/jpeg'} & set(o.get('data', {})))
+        n = count_pictures(json.loads(p.read_text()))
         assert n >= recorded[p.stem], f'{p.name}: {n} pictures saved, {recorded[p.stem]} recorded; run ./run outputs nbs/{p.name}'
 
 
