@@ -170,7 +170,7 @@ def add_demo_command(sub):
                    "own, 2 for the student); e.g. --epochs 6 for a longer demo (about 3x the training time)")
     d.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='overrides of every config the demo trains, e.g. --set train.lr=2e-3')
     d.add_argument('--retrain-teacher', action='store_true', help='train the teacher too, even when kd3d ships it trained '
-                   '(kd3d/weights; about an hour on 2 CPU cores)')
+                   '(kd3d/weights; about 100 minutes on 2 CPU cores)')
     d.set_defaults(func=_cmd_demo, user_errors=USER_ERRORS)
 
 # %% ../nbs/90_cli.ipynb #a1bcf2e3

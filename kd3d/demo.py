@@ -48,7 +48,7 @@ def demo(data_root:str|None=None, # toy nuScenes folder; default $KD3D_HOME/data
          distill=(), # distillation method names, e.g. ['mgd']: one more row each
          epochs:int|None=None, # training epochs of every model trained here (None: the configs' own)
          overrides=(), # 'key=value' overrides of every config trained here, e.g. ['train.lr=2e-3']
-         retrain_teacher:bool=False, # train the teacher even when kd3d ships it trained (about an hour on 2 CPU cores)
+         retrain_teacher:bool=False, # train the teacher even when kd3d ships it trained (about 100 minutes on 2 CPU cores)
          progress:bool=True
         )->dict: # {'noise': rows of the data half, 'models': {row name: metrics, fps, params, checkpoint}}
     "Toy data -> picture -> devkit on noisy ground truth -> teacher, student (and distilled students) -> one table."

@@ -33,4 +33,4 @@ def test_shipped_teacher_detects_in_an_unseen_world(learn_small, tmp_path):
     p = kd3d('eval', '--config', DEMO_TEACHER, '--checkpoint', ckpt, f'data.data_root={learn_small}', 'data.make_toy=none',
              '--out', tmp_path / 'eval')
     m = json.loads((tmp_path / 'eval' / 'metrics.json').read_text())
-    assert m['mAP'] > 0.15, m  # 0.34 when measured (car 0.52, truck 0.49); the demo's student scores about 0.04
+    assert m['mAP'] > 0.30 and m['NDS'] > 0.30, m  # 0.458 / 0.411 when measured (car 0.61, truck 0.35, pedestrian 0.42); the demo's student scores about 0.05
