@@ -8,6 +8,14 @@ from kd3d.distill.core import term_specs, kd_methods, KDTerm, Distiller, distill
 from kd3d.distill.recipes import load_any_config, list_distill_configs
 
 PLAIN = list_configs()
+
+
+def without_trunk_files(cfg):
+    "The config with its pretrained trunk files unset (the full-nuScenes configs name official checkpoints the tests do not have)."
+    for m in (cfg.model, getattr(cfg, 'teacher', None)):
+        if m is not None and 'backbone.weights' in m.overrides: m.overrides = {**m.overrides, 'backbone.weights': None}
+    return cfg
+
 DISTILL = list_distill_configs()  # composed by name from kd3d/configs/pairs (chapter 22)
 PAIRS = ['bevformer-toy_from_bevformer-toy-teacher_demo_toynuscenes', 'detr3d-toy_from_detr3d-toy-teacher_demo_toylearn',
          'bevformer-toy-student_from_bevformer-toy-teacher_demo_toylearn', 'bevformer-tiny_from_bevformer-base_24e_nuscenes',
@@ -61,7 +69,7 @@ def test_the_temporal_methods_are_offered_where_they_apply():
 
 @pytest.mark.parametrize('name', PLAIN)
 def test_config_loads_and_builds(name):
-    cfg = load_config(name)
+    cfg = without_trunk_files(load_config(name))
     model = build_detector(cfg.model)
     n = sum(p.numel() for p in model.parameters())
     assert n > 10_000, (name, n)
@@ -71,7 +79,7 @@ def test_config_loads_and_builds(name):
 
 @pytest.mark.parametrize('name', DISTILL)
 def test_distill_config_pairs(name):
-    cfg = load_any_config(name)
+    cfg = without_trunk_files(load_any_config(name))
     specs = term_specs(cfg.distill.losses)
     method = kd_methods()[name.split('_')[0]]  # the name starts with its method
     assert (specs or cfg.distill.inherit) and all(s.method in kd_methods() for s in specs.values())
