@@ -37,7 +37,7 @@ def main(data_root, out, devices, *setups):
         b, a = map(int, s.split('x'))
         results[s] = one_step(fabric, ds, b, a)
     if fabric.global_rank == 0:
-        torch.save(dict(world_size=fabric.world_size, results=results), out)
+        torch.save(dict(world_size=fabric.world_size, num_nodes=getattr(fabric.strategy, 'num_nodes', 1), results=results), out)
     fabric.barrier()
 
 

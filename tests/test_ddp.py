@@ -60,3 +60,23 @@ def test_two_processes_torchrun(reference, toy_tiny, tmp_path):
     got = torch.load(out, weights_only=True)
     assert got['world_size'] == 2
     check_same_step(got['results']['2x1'], reference['results']['4x1'])
+
+
+@pytest.mark.skipif(shutil.which('torchrun', path=str(Path(sys.executable).parent)) is None, reason='torchrun not installed')
+def test_two_nodes_torchrun(reference, toy_tiny, tmp_path):
+    """Two nodes simulated on this machine, one process each: the multi-node command of the README with the head
+    node's address 127.0.0.1 (`torchrun --nnodes=2 --node_rank=0|1 --master_addr=... --master_port=...`)."""
+    import socket
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]  # a free port for the rendezvous
+    out = tmp_path / 'nodes.pt'
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    nodes = [subprocess.Popen([str(Path(sys.executable).parent / 'torchrun'), '--nnodes=2', f'--node_rank={r}',
+                               '--nproc_per_node=1', '--master_addr=127.0.0.1', f'--master_port={port}',
+                               str(WORKER), str(toy_tiny), str(out), '1', '2x1'],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for r in (0, 1)]
+    logs = [p.communicate(timeout=300) for p in nodes]
+    assert out.exists(), '\n'.join(o[-1500:] + e[-2500:] for o, e in logs)  # node 0 writes it
+    got = torch.load(out, weights_only=True)
+    assert got['world_size'] == 2
+    assert got['num_nodes'] == 2  # Fabric saw two nodes of one process, not one node of two
+    check_same_step(got['results']['2x1'], reference['results']['4x1'])
