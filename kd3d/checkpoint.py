@@ -4,7 +4,7 @@
 
 # %% ../nbs/17a_checkpoint.ipynb #0223d7b0
 from __future__ import annotations
-import contextlib, json, os, random, re
+import contextlib, errno, json, os, pickle, random, re, shutil, socket, sys, time, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,13 +13,14 @@ from torch import nn
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'CheckpointError', 'rng_state', 'set_rng_state', 'preserve_rng', 'save_checkpoint',
            'load_checkpoint', 'load_model_state', 'detector_prefix', 'trainee_state', 'load_trainee_state',
-           'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunLog', 'read_log']
+           'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints', 'RunFolderBusy', 'RunLock',
+           'RunLog', 'read_log']
 
 # %% ../nbs/17a_checkpoint.ipynb #df11ee81
 CHECKPOINT_FORMAT = 2  # 2: 'model' holds the detector alone, 'trainee' the rest of the trainee (format 1: the trainee's whole state)
 
 class CheckpointError(ValueError):
-    "A checkpoint that cannot be used, with the reason and the fix."
+    "A checkpoint or run folder that cannot be used or written, with the reason and the fix (`kd3d` prints it as one line)."
 
 def rng_state()->dict:
     "The RNG states of Python, NumPy and PyTorch (CPU, and the current GPU if CUDA is in use) as tensors and plain types."
@@ -44,18 +45,34 @@ def preserve_rng():
     try: yield
     finally: set_rng_state(s)
 
+class _Writer:
+    "A file's `write` that remembers the `OSError` it raised: `torch.save` reports a failed write as a RuntimeError without it."
+    def __init__(self, f): self.f, self.error = f, None
+    def write(self, b):
+        try: return self.f.write(b)
+        except OSError as e: self.error = e; raise
+    def flush(self): self.f.flush()
+
 def save_checkpoint(path, # the file to write
                     state:dict # tensors, numbers, strings, lists and dicts only
                    )->Path:
-    "Write a checkpoint atomically: a temporary file in the same folder, flushed, then renamed over `path`."
-    path = Path(path)
+    "Write a checkpoint atomically: a temporary file in the same folder, flushed, then renamed over `path`; a full disk replaces nothing."
+    path, w = Path(path), None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
         with open(tmp, 'wb') as f:
-            torch.save(state, f)
+            w = _Writer(f)
+            torch.save(state, w)
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:
+        err = e if isinstance(e, OSError) else getattr(w, 'error', None)
+        if getattr(err, 'errno', None) not in (errno.ENOSPC, errno.EDQUOT): raise
+        raise CheckpointError(f"no space left on the device of {path.parent} while writing {path.name} ({err.strerror}; "
+                              f"{shutil.disk_usage(path.parent).free / 2**20:.0f} MB free there): nothing was replaced and the earlier "
+                              f"checkpoints are intact. Free space there, lower train.keep_ckpts, or move train.out_dir to a larger disk, "
+                              f"then continue with --resume") from None
     finally:
         if tmp.exists(): tmp.unlink()
     return path
@@ -69,9 +86,12 @@ def load_checkpoint(path # a checkpoint written by `save_checkpoint`
         near = sorted(p.name for p in path.parent.glob('*.pt')) if path.parent.is_dir() else []
         raise CheckpointError(f"checkpoint {path} does not exist" + (f"; checkpoints in {path.parent}: {near}" if near else ''))
     try: state = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e:
-        raise CheckpointError(f"checkpoint {path} cannot be read ({type(e).__name__}: {str(e)[:300]}); it may be truncated "
-                              "or not a kd3d checkpoint. Use another one (each run keeps the newest train.keep_ckpts)") from None
+    except Exception as e:  # say why in kd3d's words: torch's own message for a garbage file suggests weights_only=False
+        why = ('not a zip archive, as torch.save writes: cut short, or not a checkpoint at all' if not zipfile.is_zipfile(path) else
+               'it holds objects other than tensors and plain containers, which weights_only loading refuses to run'
+               if isinstance(e, pickle.UnpicklingError) else f"{type(e).__name__}: {' '.join(str(e).split())[:300]}")
+        raise CheckpointError(f"checkpoint {path} cannot be read ({why}); it may be truncated or not a kd3d checkpoint. "
+                              "Use another one (each run keeps the newest train.keep_ckpts)") from None
     if not isinstance(state, dict) or 'model' not in state:
         raise CheckpointError(f"checkpoint {path} holds no 'model' state dict (keys: {sorted(state)[:10] if isinstance(state, dict) else type(state).__name__})")
     m = state['model']
@@ -133,7 +153,66 @@ def prune_checkpoints(out_dir, # the run folder (holding `checkpoints/`)
     "Delete all but the newest `keep` step checkpoints; `keep=0` keeps all (`train.keep_ckpts`)."
     for p in list_checkpoints(out_dir)[:-keep] if keep > 0 else []: p.unlink()
 
+# %% ../nbs/17a_checkpoint.ipynb #d0bf0e9f
+class RunFolderBusy(CheckpointError):
+    "The run folder is held by another run that is (or may be) alive."
+
+def _process_start(pid:int)->str|None:
+    "When process `pid` started (clock ticks after boot, from /proc), to tell its holder from a later process that reuses the pid."
+    try: return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[19]  # field 22 of proc(5)
+    except (OSError, IndexError): return None
+
+def _holder_alive(holder:dict)->bool:
+    "Whether the process a lock names still runs; one on another host cannot be checked from here, so it counts as alive."
+    if holder.get('host') != socket.gethostname() or not isinstance(holder.get('pid'), int): return True
+    try: os.kill(holder['pid'], 0)  # signal 0: no signal is sent, the OS only checks that the process exists
+    except ProcessLookupError: return False
+    except PermissionError: pass  # it exists (another user's)
+    now = _process_start(holder['pid'])
+    return holder.get('start') is None or now is None or now == holder['start']  # another start time: the pid was reused
+
+class RunLock:
+    "`run.lock` in a run folder: one run at a time. It names its holder; a holder that died leaves a stale lock, taken over with a message."
+    def __init__(self, out_dir, # the run folder
+                 say=print): # how the take-over of a stale lock is told
+        self.path, self.say, self.held = Path(out_dir) / 'run.lock', say, False
+    def acquire(self)->RunLock:
+        "Create the lock (`O_EXCL`: one process wins), or take over a stale one; `RunFolderBusy` when its holder runs."
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        me = dict(pid=os.getpid(), host=socket.gethostname(), start=_process_start(os.getpid()),
+                  since=time.strftime('%Y-%m-%d %H:%M:%S'), command=' '.join(sys.argv)[:300])
+        for _ in range(5):
+            try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try: holder = json.loads(self.path.read_text())
+                except (OSError, ValueError): holder = {}  # being written right now, or not a lock of ours
+                if _holder_alive(holder):
+                    raise RunFolderBusy(f"run folder {self.path.parent} is in use by another run: pid {holder.get('pid')} on host "
+                                        f"{holder.get('host')} since {holder.get('since')} ({holder.get('command')!r}). Wait for it to end "
+                                        f"or choose another train.out_dir; if that run is gone (its machine crashed), delete {self.path}") from None
+                self.say(f"run folder {self.path.parent}: taking over the stale lock of pid {holder.get('pid')} on "
+                         f"{holder.get('host')} (since {holder.get('since')}): that process has ended")
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, 'w') as f: json.dump(me, f)
+            self.held = True
+            return self
+        raise RunFolderBusy(f"could not take {self.path}: other runs keep taking it; start one run per folder")
+    def release(self):
+        "Remove the lock if this process holds it."
+        if self.held:
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads(self.path.read_text()).get('pid') == os.getpid(): self.path.unlink()
+            self.held = False
+    def __enter__(self): return self.acquire()
+    def __exit__(self, *exc): self.release()
+
 # %% ../nbs/17a_checkpoint.ipynb #3384dfa7
+def _record(line:str)->dict|None:
+    "One JSON line of a log, or None for an empty line or one torn by a kill in the middle of its write."
+    try: return json.loads(line) if line.strip() else None
+    except ValueError: return None
+
 class RunLog:
     "JSON lines (always) and TensorBoard scalars (when installed) of process 0."
     def __init__(self, out_dir, enabled:bool=True, tensorboard:bool=True):
@@ -147,7 +226,7 @@ class RunLog:
     def truncate_after(self, step:int):
         "Drop the records of steps after `step` (those of a run killed after its last checkpoint)."
         if not (self.enabled and self.path.exists()): return
-        keep = [l for l in self.path.read_text().splitlines() if l.strip() and json.loads(l).get('step', 0) <= step]
+        keep = [l for l in self.path.read_text().splitlines() if (r := _record(l)) is not None and r.get('step', 0) <= step]
         self.path.write_text(''.join(l + '\n' for l in keep))
     def write(self, record:dict):
         "Append a record {'step': ..., name: number, ...}."
@@ -163,4 +242,4 @@ class RunLog:
 def read_log(out_dir)->list:
     "The records of a run's `log.jsonl`."
     p = Path(out_dir) / 'log.jsonl'
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+    return [r for r in map(_record, p.read_text().splitlines()) if r is not None] if p.exists() else []

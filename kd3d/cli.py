@@ -8,7 +8,7 @@ import argparse, dataclasses, json, os, sys
 from pathlib import Path
 from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
-from .train import CheckpointError, train, evaluate_checkpoint, bench, format_bench, model_module, detector_config
+from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module, detector_config
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill
 from .table import run_table
@@ -19,7 +19,7 @@ __all__ = ['USER_ERRORS', 'config_args', 'resolved_model_yaml', 'add_train_comma
            'add_table_command', 'add_demo_command', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2e7e706e
-USER_ERRORS = (ConfigError, CheckpointError, FileNotFoundError)  # printed as one line by `kd3d`, without a traceback
+USER_ERRORS = (ConfigError, CheckpointError, FileNotFoundError, NonFiniteLossError)  # printed as one line by `kd3d`, without a traceback
 
 def config_args(p):
     p.add_argument('--config', required=True, help='a config name (see kd3d/configs/) or a path to a YAML file')

@@ -14,6 +14,7 @@ from PIL import Image
 from .core import CLASSES, CAMERAS, LIDAR
 from .geometry import (transform_matrix, make_ego2img, project_points, apply_transform, transform_boxes,
                            quaternion_to_yaw)
+from .augment import photometric_distortion
 from .infos import Infos, check_data_root, create_infos, default_infos_path, load_infos, split_indices
 
 # %% auto #0
@@ -110,11 +111,12 @@ class Augmentation:
     bev_rot_lim:tuple=(0.0, 0.0) # rotation of the 3D scene about z, radians (BEVDet, SparseBEV: (-0.3925, 0.3925))
     bev_scale_lim:tuple=(1.0, 1.0) # scaling of the 3D scene (BEVDet, SparseBEV: (0.95, 1.05))
     bev_flip:bool=False # mirror the 3D scene in x and in y, each with probability 0.5
+    photometric:bool=False # mmdetection's photometric distortion of every camera image and frame (DETR3D, BEVFormer: on); `kd3d.augment`
 
 def draw_augmentation(aug:Augmentation|None, # parameters; None: none
                       train:bool, # False: the deterministic evaluation setting
                       generator:torch.Generator|None=None
-                     )->dict: # resize, crop_x (0..1), bot_pct, flip, bev_rot, bev_scale, bev_flip_x, bev_flip_y
+                     )->dict: # resize, crop_x (0..1), bot_pct, flip, bev_rot, bev_scale, bev_flip_x, bev_flip_y, photometric (a seed or None)
     "One draw of augmentation parameters for a sample (evaluation: centred crop, nothing random)."
     aug = aug or Augmentation()
     u = lambda lim: float(lim[0] + (lim[1] - lim[0]) * torch.rand((), generator=generator))
@@ -126,7 +128,8 @@ def draw_augmentation(aug:Augmentation|None, # parameters; None: none
                 flip=coin(aug.flip),
                 bev_rot=u(aug.bev_rot_lim) if train else 0.0,
                 bev_scale=u(aug.bev_scale_lim) if train else 1.0,
-                bev_flip_x=coin(aug.bev_flip), bev_flip_y=coin(aug.bev_flip))
+                bev_flip_x=coin(aug.bev_flip), bev_flip_y=coin(aug.bev_flip),
+                photometric=int(torch.randint(2**62, (), generator=generator)) if aug.photometric and train else None)
 
 # %% ../nbs/03_data.ipynb #92b20e2d
 def image_aug_matrix(in_hw:tuple, # (H, W) of the original image
@@ -201,9 +204,12 @@ def load_image(path # a JPEG (or any image PIL reads)
                          f"nuScenes archive (or regenerate the toy data)") from None
     return img.convert('RGB')
 
-def image_to_tensor(img:Image.Image, mean:tuple=IMAGENET_MEAN, std:tuple=IMAGENET_STD)->Tensor: # (3, H, W) float32
-    "An RGB image as a normalised float tensor: (x / 255 - mean) / std."
+def image_to_tensor(img:Image.Image, mean:tuple=IMAGENET_MEAN, std:tuple=IMAGENET_STD,
+                    photometric:torch.Generator|None=None # draw a photometric distortion of x / 255 with it (training); None: none
+                   )->Tensor: # (3, H, W) float32
+    "An RGB image as a normalised float tensor: (x / 255 - mean) / std, with x / 255 distorted first when asked."
     x = torch.from_numpy(np.asarray(img, dtype=np.uint8).copy()).permute(2, 0, 1).float() / 255  # (3, H, W)
+    if photometric is not None: x = photometric_distortion(x, photometric)  # in [0, 1], unclipped, as mmdetection
     return (x - torch.tensor(mean)[:, None, None]) / torch.tensor(std)[:, None, None]
 
 def load_lidar(path # a nuScenes `.pcd.bin`: float32, 5 values per point
@@ -323,12 +329,13 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
     rows = fr['rows']  # (T, N) camera rows
     T, N = rows.shape
     p = draw_augmentation(ds.aug, ds.train)
+    pg = None if p['photometric'] is None else torch.Generator().manual_seed(p['photometric'])  # each image's photometric draws
     imgs, A = [], []
     for r in rows.flatten().tolist():
         img = load_image(ds.root / infos.camera['filename'][r].decode())
         if ds.image_size is not None: img, a = augment_image(img, ds.image_size, p)
         else: img, a = augment_image(img, (img.height, img.width), {**p, 'resize': 1.0, 'bot_pct': 0.0})
-        imgs.append(image_to_tensor(img, ds.img_mean, ds.img_std)); A.append(a)
+        imgs.append(image_to_tensor(img, ds.img_mean, ds.img_std, pg)); A.append(a)
     img = torch.stack(imgs).reshape(T, N, *imgs[0].shape)  # (T, N, 3, H, W)
     A = torch.stack(A).reshape(T, N, 3, 3)
     M = bev_aug_matrix(p['bev_rot'], p['bev_scale'], p['bev_flip_x'], p['bev_flip_y'])  # (4, 4)

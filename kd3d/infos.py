@@ -39,6 +39,10 @@ def check_data_root(data_root, # folder holding `<version>/`, `samples/`, `sweep
                                 f"{found or 'none'}. Pass version=... (or --version) naming one of them.")
     return root.resolve()
 
+def _table_sizes(root, version:str)->dict:
+    "Bytes of each devkit table file (None: missing): what tells one database from another, wherever its folder is."
+    return {t: p.stat().st_size if (p := Path(root) / version / f'{t}.json').is_file() else None for t in _TABLES}
+
 # %% ../nbs/03_cache.ipynb #e996a7e9
 INFOS_FORMAT = 1  # bump when the layout of the cache changes
 
@@ -168,8 +172,8 @@ def create_infos(data_root, # nuScenes folder holding `<version>/`, `samples/`, 
     nusc = NuScenes(version=version, dataroot=str(root), verbose=progress)
     t1 = time.perf_counter()
     infos = _columns(_read_database(nusc, progress))
-    infos['meta'] = dict(data_root=str(root), version=version, kd3d_version=kd3d.__version__, format=INFOS_FORMAT,
-                         classes=list(CLASSES), cameras=list(CAMERAS))
+    infos['meta'] = dict(version=version, tables=_table_sizes(root, version), kd3d_version=kd3d.__version__, format=INFOS_FORMAT,
+                         classes=list(CLASSES), cameras=list(CAMERAS))  # no absolute path: the cache moves with its data
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(f'{out.name}.{os.getpid()}.part')  # per process: two processes building the cache at once cannot mix
     torch.save(infos, part)
@@ -224,10 +228,10 @@ class Infos:
 
 # %% ../nbs/03_cache.ipynb #f92e6ba0
 def load_infos(path, # the cache file
-               data_root=None, # if given, the cache must have been built from this data root
+               data_root=None, # if given, the cache must have been built from this database (wherever its folder is now)
                version:str|None=None # if given, ... and from this version
               )->Infos:
-    "Load an infos cache safely, checking that it belongs to `data_root` and `version`."
+    "Load an infos cache safely, checking that it belongs to the database at `data_root` and to `version`."
     path = Path(path).expanduser()
     fix = "python data_scripts/create_infos.py --data-root DIR --version VERSION (or kd3d.data.create_infos)"
     if not path.is_file(): raise FileNotFoundError(f"infos cache '{path}' does not exist; build it with {fix}")
@@ -239,12 +243,18 @@ def load_infos(path, # the cache file
     if meta.get('format') != INFOS_FORMAT:
         raise ValueError(f"infos cache '{path}' has format {meta.get('format')}, this kd3d reads format {INFOS_FORMAT}; "
                          f"delete it and rebuild it with {fix}")
-    if data_root is not None and Path(meta['data_root']) != Path(data_root).expanduser().resolve():
-        raise ValueError(f"infos cache '{path}' was built from data root '{meta['data_root']}', not "
-                         f"'{Path(data_root).expanduser().resolve()}'. Delete it (or pass another infos_path) and rebuild it with {fix}")
     if version is not None and meta['version'] != version:
         raise ValueError(f"infos cache '{path}' was built from version '{meta['version']}', not '{version}'. "
                          f"Delete it (or pass another infos_path) and rebuild it with {fix}")
+    root = Path(data_root).expanduser().resolve() if data_root is not None else None
+    if root is not None and 'tables' not in meta and Path(meta['data_root']) != root:  # a cache of an older kd3d: an absolute root
+        raise ValueError(f"infos cache '{path}' was built from data root '{meta['data_root']}', not '{root}'. Delete it (or pass "
+                         f"another infos_path) and rebuild it with {fix}: a cache of this kd3d moves with its data")
+    if root is not None and 'tables' in meta and (now := _table_sizes(root, meta['version'])) != meta['tables']:
+        diff = {t: (n, now.get(t)) for t, n in meta['tables'].items() if now.get(t) != n}
+        raise ValueError(f"infos cache '{path}' was built from another database than the one at '{root}': the tables (bytes in the "
+                         f"cache, now) {diff} differ. Delete it (or pass another infos_path) and rebuild it with {fix}")
+    meta['data_root'] = str(root or meta.get('data_root', path.parent))  # in memory: where the files are read from now
     return Infos(d, path)
 
 # %% ../nbs/03_cache.ipynb #7632b36a

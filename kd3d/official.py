@@ -6,14 +6,22 @@
 from __future__ import annotations
 import dataclasses, importlib, math
 from dataclasses import dataclass
-from .config import ExperimentConfig, flatten_config, config_from_flat, load_config
+from .config import ExperimentConfig, ConfigError, flatten_config, config_from_flat, load_config
 
 # %% auto #0
-__all__ = ['SAME', 'DETECTOR_MODULES', 'Setting', 'resolved_settings', 'same_value', 'check_recipe', 'recipe_table',
+__all__ = ['SAME', 'DETECTOR_MODULES', 'is_same', 'Setting', 'resolved_settings', 'same_value', 'check_recipe', 'recipe_table',
            'official_recipes']
 
 # %% ../nbs/12c_official.ipynb #f64b69e9
-SAME = type('Same', (), {'__repr__': lambda self: 'SAME'})()  # a Setting's value when kd3d holds the official one
+class _Same:
+    "The value of a `Setting` whose kd3d value is the official one (`SAME`); any copy of it counts, even from a re-run module."
+    _kd3d_same = True
+    def __repr__(self): return 'SAME'
+    def __eq__(self, other): return is_same(other)
+    def __hash__(self): return 0
+
+def is_same(v)->bool: return getattr(v, '_kd3d_same', False) is True  # v is SAME
+SAME = _Same()  # a Setting's value when kd3d holds the official one
 
 @dataclass(frozen=True)
 class Setting:
@@ -26,20 +34,20 @@ class Setting:
     note:str='' # why kd3d differs or how it holds the setting; required when `value` is not SAME or `key` is None
 
     @property
-    def expected(self): return self.official if self.value is SAME else self.value
+    def expected(self): return self.official if is_same(self.value) else self.value
 
 # %% ../nbs/12c_official.ipynb #aea1ede3
 def resolved_settings(cfg:ExperimentConfig|str # a config, or a config name of kd3d/configs (or a YAML path)
                      )->dict: # {dotted key: value}: the experiment's keys and the detector's, under 'model.'
     "Every setting of a config as it will run: the experiment's, and the detector's resolved through its config class."
-    from kd3d.train import model_module, detector_config  # chapter 18; imported here so this chapter needs no detector
     cfg = load_config(cfg) if isinstance(cfg, str) else cfg
     flat = flatten_config(cfg)
-    mod = model_module(cfg.model.name)
-    if hasattr(mod, 'CONFIG'):
-        model = flatten_config(config_from_flat(detector_config(cfg.model), mod.CONFIG, source=mod.__name__))
-        flat.update({f'model.{k}': v for k, v in model.items()})
-    else: flat.update({f'model.{k}': v for k, v in detector_config(cfg.model).items()})
+    m = cfg.model
+    mod = importlib.import_module(m.name if '.' in m.name else f'kd3d.models.{m.name}')  # as chapter 18's `model_module`
+    if m.preset not in mod.PRESETS: raise ConfigError(f"model.preset={m.preset!r} is not a preset of {mod.__name__}: use one of {sorted(mod.PRESETS)}")
+    detector = {**mod.PRESETS[m.preset], **m.overrides}  # the preset, the overrides on top (chapter 18's `detector_config`)
+    if hasattr(mod, 'CONFIG'): detector = flatten_config(config_from_flat(detector, mod.CONFIG, source=mod.__name__))
+    flat.update({f'model.{k}': v for k, v in detector.items()})
     return flat
 
 def same_value(a, b)->bool:
@@ -58,7 +66,7 @@ def check_recipe(config:ExperimentConfig|str, # the shipped config (name or obje
     "Where `config` does not hold its official recipe `settings`."
     flat, problems = resolved_settings(config), []
     for s in settings:
-        differs = s.value is not SAME and not same_value(s.value, s.official)
+        differs = not is_same(s.value) and not same_value(s.value, s.official)
         if (differs or s.key is None) and not s.note.strip():
             problems.append(f"{s.what}: kd3d {'has no key for it' if s.key is None else f'holds {s.value!r}, not {s.official!r}'}, and no note says why")
         if s.key is None: continue
@@ -68,14 +76,14 @@ def check_recipe(config:ExperimentConfig|str, # the shipped config (name or obje
     return problems
 
 # %% ../nbs/12c_official.ipynb #3c58f5c6
-def _cell(v)->str: return '' if v is SAME else str(v).replace('|', '\\|')
+def _cell(v)->str: return '' if is_same(v) else str(v).replace('|', '\\|')
 
 def recipe_table(settings:list # `Setting`s
                 )->str: # a markdown table
     "A recipe as the detector chapters print it: setting, official value, source, kd3d key, kd3d value (when it differs), note."
     lines = ['| setting | official | source | kd3d key | kd3d | note |', '|---|---|---|---|---|---|']
     for s in settings:
-        kd3d = 'same' if s.value is SAME else _cell(s.value)
+        kd3d = 'same' if is_same(s.value) else _cell(s.value)
         lines.append(f"| {_cell(s.what)} | {_cell(s.official)} | {_cell(s.source)} | {'-' if s.key is None else '`' + s.key + '`'} | {kd3d} | {_cell(s.note)} |")
     return '\n'.join(lines)
 

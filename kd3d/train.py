@@ -24,14 +24,15 @@ from .speed import benchmark, proc_status_kb, reset_peak_rss
 from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups
 from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_state, preserve_rng, save_checkpoint,
                              load_checkpoint, load_model_state, detector_prefix, trainee_state, load_trainee_state, checkpoint_path,
-                             list_checkpoints, latest_checkpoint, prune_checkpoints, RunLog, read_log)
+                             list_checkpoints, latest_checkpoint, prune_checkpoints, RunFolderBusy, RunLock, RunLog, read_log)
 
 # %% auto #0
 __all__ = ['BOOKKEEPING_KEYS', 'model_module', 'detector_config', 'build_detector', 'EpochSampler', 'SeededSamples',
            'make_loader', 'resolve_path', 'ensure_data', 'make_dataset', 'Vanilla', 'as_trainee', 'total_loss',
-           'accumulate_gradients', 'optimizer_step', 'gather_objects', 'predict_dataset', 'evaluate_model', 'run_dir',
-           'start_point', 'restore', 'checkpoint_state', 'process_means', 'random_trunk_note', 'prepare_run', 'train',
-           'evaluate_checkpoint', 'time_training_steps', 'bench', 'format_bench']
+           'NonFiniteLossError', 'nonfinite_terms', 'accumulate_gradients', 'optimizer_step', 'gather_objects',
+           'predict_dataset', 'evaluate_model', 'run_dir', 'hold_run_folder', 'start_point', 'restore',
+           'checkpoint_state', 'process_means', 'random_trunk_note', 'prepare_run', 'train', 'evaluate_checkpoint',
+           'time_training_steps', 'bench', 'format_bench']
 
 # %% ../nbs/18_train.ipynb #39f0ed1b
 def _available_detectors()->list:
@@ -153,8 +154,7 @@ def make_dataset(d:DataConfig, # cfg.data
 class Vanilla(nn.Module):
     "A detector trained on its own, in the loop's protocol: forward -> (taps, losses); `.detector` predicts."
     def __init__(self, detector:nn.Module):
-        super().__init__()
-        self.detector = detector
+        super().__init__(); self.detector = detector
     def forward(self, batch:dict):
         taps = self.detector(batch)
         return taps, self.detector.loss(taps, batch)
@@ -169,17 +169,32 @@ def total_loss(losses:dict)->Tensor:
     if not terms: raise ValueError(f"the model's losses {sorted(losses)} hold no term named loss*: name them loss_det_*, loss_kd_*")
     return sum(terms)
 
+class NonFiniteLossError(FloatingPointError):
+    "A loss term that is NaN or infinite, named with its step and the samples of its batch; the optimizer has not stepped."
+def nonfinite_terms(kept:list)->list: # [(sample tokens, {term: loss})] of a step's micro-batches -> a description of each bad one
+    "The loss terms that are NaN or infinite, with their batch's sample tokens; one device sync when all are finite."
+    if bool(torch.isfinite(torch.cat([v.float().reshape(-1) for _, ls in kept for v in ls.values()])).all()): return []
+    bad = [(tokens, {k: v.float().sum().item() for k, v in ls.items() if not torch.isfinite(v).all()}) for tokens, ls in kept]
+    return [', '.join(f'{k} = {v}' for k, v in b.items()) + f' on the batch of samples {tokens}' for tokens, b in bad if b]
+
 def accumulate_gradients(fabric, # the Fabric
                          trainee, # the model set up by Fabric (forward -> (taps, losses))
-                         micro_batches:list # `accumulate` batch dicts, on the device
+                         micro_batches:list, # `accumulate` batch dicts, on the device
+                         step:int|None=None # the step being made (1 for the first), for the error of a loss that is not finite
                         )->dict: # {term: mean over the micro-batches (detached)}
-    "Forward and backward of the micro-batches of one step; DDP synchronises the gradients on the last one only."
-    n, sums = len(micro_batches), {}
+    "Forward and backward of the micro-batches of one step (DDP synchronises the gradients on the last one); a NaN or inf loss stops it."
+    n, sums, kept = len(micro_batches), {}, []
     for i, batch in enumerate(micro_batches):
         with fabric.no_backward_sync(trainee, enabled=i < n - 1):
             _, losses = trainee(batch)
             fabric.backward(total_loss(losses) / n)
+        kept.append((batch.get('sample_token'), {k: v.detach() for k, v in losses.items()}))
         for k, v in losses.items(): sums[k] = sums.get(k, 0) + v.detach().float() / n
+    bad = nonfinite_terms(kept)
+    if fabric.world_size > 1 and fabric.all_reduce(torch.tensor(float(len(bad)), device=fabric.device), reduce_op='sum').item() > len(bad):
+        bad = bad or ['a loss term on another process (its own error names it)']  # every process stops: one alone would leave the others waiting
+    if bad: raise NonFiniteLossError(f"step {step if step is not None else '?'}: {'; '.join(bad)}. The optimizer did not take this step. "
+                                     "Look at these samples (boxes, images), lower train.lr, keep train.grad_clip > 0, or try train.precision=32-true")
     return sums
 
 def optimizer_step(fabric, trainee, optimizer, # the Fabric, the model and its optimizer
@@ -253,26 +268,53 @@ def _due(step:int, interval:int, spe:int, total:int, ckpt:bool)->bool:
     if step >= total: return interval >= 0
     if interval > 0: return step % interval == 0
     return ckpt and interval == 0 and step % spe == 0  # checkpoints: every epoch by default; evaluations: at the end
+@contextlib.contextmanager
+def hold_run_folder(fabric, out:Path):
+    "Process 0 holds the run folder (`RunLock`, chapter 17a) until the run ends, by an error too, and deletes what killed saves left."
+    lock, busy = RunLock(out), None
+    if fabric.global_rank == 0:
+        try: lock.acquire()
+        except RunFolderBusy as e: busy = str(e)
+    if fabric.world_size > 1: busy = fabric.broadcast(busy, src=0)  # every process stops when the folder is busy
+    if busy: raise RunFolderBusy(busy)
+    try:
+        for t in (out / 'checkpoints').glob('.step_*.tmp') if lock.held else []:
+            t.unlink(missing_ok=True); print(f"removed {t}: a checkpoint save that was killed left it", flush=True)
+        yield lock
+    finally: lock.release()
 
 # %% ../nbs/18_train.ipynb #a7fa2d42
+def _resumable(p:Path)->dict:
+    "A checkpoint that a run can continue from, loaded; a one-line `CheckpointError` saying why not."
+    state = load_checkpoint(p)
+    missing = [k for k in ('optimizer', 'scheduler', 'step', 'rng', 'config') if k not in state]
+    if missing: raise CheckpointError(f"checkpoint {p} has no {', '.join(missing)}: it holds weights, not a run to continue")
+    return state
+
 def start_point(out:Path, # the run folder
                 resume, # as `train`'s
                 say # prints on process 0
-               )->Path|None: # the checkpoint to start from, or None: step 0
-    "Where a run starts: the newest checkpoint of its folder (or a given file) when resuming; a run folder that holds one is never overwritten."
+               )->tuple: # (the checkpoint to start from, its state), or (None, None): step 0
+    "Where a run starts: the given file, or the newest checkpoint that loads (each one skipped is named); a folder with checkpoints is never overwritten."
+    if resume and not isinstance(resume, bool): return Path(resume).expanduser(), _resumable(Path(resume).expanduser())  # that file or its error
+    found = list_checkpoints(out)
     if resume:
-        ckpt_path = Path(resume).expanduser() if not isinstance(resume, bool) else latest_checkpoint(out)
-        if ckpt_path is None: say(f"resume: no checkpoint in {out / 'checkpoints'}: starting at step 0")
-        return ckpt_path
-    if latest_checkpoint(out) is not None:
-        raise CheckpointError(f"{out} already holds checkpoints (newest: {latest_checkpoint(out).name}): pass --resume "
+        for p in reversed(found):
+            try: return p, _resumable(p)
+            except CheckpointError as e: say(f"resume: skipped {p.name}: {e}")
+        if found: raise CheckpointError(f"none of the {len(found)} checkpoints in {out / 'checkpoints'} can be read (see above): move them "
+                                        f"away to start again at step 0, or resume from another file with --resume PATH")
+        say(f"resume: no checkpoint in {out / 'checkpoints'}: starting at step 0")
+    elif found:
+        raise CheckpointError(f"{out} already holds checkpoints (newest: {found[-1].name}): pass --resume "
                               f"(resume=True) to continue that run, or choose another folder with train.out_dir=...")
-    return None
+    return None, None
 
-def restore(ckpt_path:Path, model, optimizer, scheduler, cfg:ExperimentConfig, fabric, say
+def restore(ckpt_path:Path, model, optimizer, scheduler, cfg:ExperimentConfig, fabric, say,
+            state:dict|None=None # the checkpoint, already loaded; None: loaded here
            )->tuple: # (step, this process's RNG state, or None when the process count changed)
     "Weights, AdamW's moments, the schedule and the step of a checkpoint; a warning when the recipe or the process count changed."
-    state = load_checkpoint(ckpt_path)
+    state = state if state is not None else load_checkpoint(ckpt_path)
     load_trainee_state(model, state, str(ckpt_path))
     optimizer.load_state_dict(state['optimizer']); scheduler.load_state_dict(state['scheduler'])
     step, rngs = int(state['step']), state['rng']
@@ -319,8 +361,9 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     fabric = fabric or make_fabric(t)
     rank0 = fabric.global_rank == 0
     say = (lambda *a: print(*a, flush=True)) if (progress and rank0) else (lambda *a: None)
+    tell = (lambda *a: print(*a, flush=True)) if rank0 else (lambda *a: None)  # said even without progress
     out = run_dir(cfg)
-    ckpt_path = start_point(out, resume, say)
+    ckpt_path, state = start_point(out, resume, tell)
     # -- data (process 0 first: it may generate the toy set and build the infos cache)
     train_ds = None
     frames = getattr(model, 'train_frames', None)  # a distiller whose teacher sees more frames than the student loads them all
@@ -339,7 +382,7 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, partial(
         lr_factor, total_steps=recipe.total_steps, warmup_steps=recipe.warmup_steps, warmup_ratio=t.warmup_ratio,
         min_lr_ratio=t.min_lr_ratio, schedule=t.schedule))
-    step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say) if ckpt_path is not None else (0, None)
+    step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say, state) if ckpt_path is not None else (0, None)
     # -- bookkeeping
     if rank0: save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})")
     log = RunLog(out, enabled=rank0)
@@ -361,58 +404,57 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
           progress:bool=True, # progress bars and messages
           fabric=None # a launched Fabric; None: made from cfg.train
          )->dict: # step, out_dir, checkpoint, metrics, losses (the last logged)
-    "Train as `cfg` says: `prepare_run`, then one readable loop (see the chapter)."
-    t, r = cfg.train, prepare_run(cfg, model, resume, progress, fabric)
-    fabric, model, trainee, optimizer, scheduler, log, say, out = r.fabric, r.model, r.trainee, r.optimizer, r.scheduler, r.log, r.say, r.out
-    step, spe, total = r.step, r.recipe.steps_per_epoch, r.recipe.total_steps
-    nusc, val_ds, metrics, record, last_ckpt, this_call = None, None, None, {}, None, 0
-    sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
-    bar = tqdm(total=total, initial=step, desc=f'train {cfg.name}', disable=not (progress and r.rank0), dynamic_ncols=True)
-    trainee.train()
-    while step < total:
-        epoch, done = divmod(step, spe)
-        batches = iter(make_loader(r.train_ds, t.batch_size, epoch, t.seed, fabric.global_rank, fabric.world_size,
-                                   start_batch=done * t.accumulate, train=True, num_workers=t.num_workers,
-                                   pin_memory=fabric.device.type == 'cuda'))
-        while step < total and step // spe == epoch:
-            t0 = time.perf_counter()
-            micro = [fabric.to_device(next(batches)) for _ in range(t.accumulate)]
-            t1 = time.perf_counter()
-            losses = accumulate_gradients(fabric, trainee, micro)
-            lrs = {f"lr/{g['group']}": g['lr'] for g in optimizer.param_groups}
-            norm = optimizer_step(fabric, trainee, optimizer, t.grad_clip)
-            scheduler.step()
-            step += 1; this_call += 1
-            t_data += t1 - t0; t_step += time.perf_counter() - t1
-            for k, v in {**losses, 'grad_norm': norm}.items(): sums[k] = sums.get(k, 0) + v
-            n_sum += 1
-            if step % t.log_interval == 0 or step == total:
-                mean = process_means(fabric, sums, n_sum)
-                record = dict(step=step, epoch=round(step / spe, 4), loss=sum(v for k, v in mean.items() if k.startswith('loss')),
-                              **mean, **lrs, time_data=t_data / n_sum, time_step=t_step / n_sum,
-                              samples_per_s=r.recipe.global_batch * n_sum / max(t_data + t_step, 1e-9))
-                log.write(record); bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{max(lrs.values()):.2e}")
-                sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
-            bar.update(1)
-            stopping = stop_after is not None and this_call >= stop_after and step < total
-            if _due(step, t.eval_interval, spe, total, ckpt=False):
-                if r.rank0 and nusc is None: nusc = load_nuscenes(resolve_path(cfg.data.data_root), cfg.data.version)
-                if val_ds is None: val_ds = make_dataset(cfg.data, 'val')
-                metrics = evaluate_model(fabric, model.detector, cfg, val_ds, out / 'eval' / f'step_{step:07d}', nusc, progress)
-                if r.rank0:
-                    log.write(dict(step=step, **{f'eval/{k}': v for k, v in metrics.items() if k != 'per_class'}))
-                    say(f"\nstep {step}: mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}")
-            if _due(step, t.ckpt_interval, spe, total, ckpt=True) or stopping:
-                state, last_ckpt = checkpoint_state(step, r, cfg), checkpoint_path(out, step)
-                if r.rank0: save_checkpoint(last_ckpt, state); prune_checkpoints(out, t.keep_ckpts)
-                fabric.barrier()
-            if stopping:
-                say(f"\nstopped after {this_call} steps of this call (stop_after) at step {step}; continue with --resume")
-                bar.close(); log.close()
-                return dict(step=step, out_dir=out, checkpoint=last_ckpt, metrics=metrics, losses=record)
-    bar.close(); log.close()
-    if r.rank0 and metrics is not None: (out / 'metrics.json').write_text(json.dumps(metrics, indent=1))
-    say(f"done: {step} steps; checkpoint {last_ckpt}" + (f"; mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}" if metrics else ''))
+    "Train as `cfg` says: hold the run folder, `prepare_run`, then one readable loop (see the chapter)."
+    t, fabric = cfg.train, fabric or make_fabric(cfg.train)
+    with hold_run_folder(fabric, run_dir(cfg)):  # one run per folder, given back however the run ends
+        r = prepare_run(cfg, model, resume, progress, fabric)
+        model, trainee, optimizer, scheduler, log, say, out = r.model, r.trainee, r.optimizer, r.scheduler, r.log, r.say, r.out
+        step, spe, total = r.step, r.recipe.steps_per_epoch, r.recipe.total_steps
+        nusc, val_ds, metrics, record, last_ckpt, this_call, stopping = None, None, None, {}, None, 0, False
+        sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
+        bar = tqdm(total=total, initial=step, desc=f'train {cfg.name}', disable=not (progress and r.rank0), dynamic_ncols=True)
+        trainee.train()
+        while step < total and not stopping:
+            epoch, done = divmod(step, spe)
+            batches = iter(make_loader(r.train_ds, t.batch_size, epoch, t.seed, fabric.global_rank, fabric.world_size, start_batch=done * t.accumulate,
+                                       train=True, num_workers=t.num_workers, pin_memory=fabric.device.type == 'cuda'))
+            while step < total and step // spe == epoch and not stopping:
+                t0 = time.perf_counter()
+                micro = [fabric.to_device(next(batches)) for _ in range(t.accumulate)]
+                t1 = time.perf_counter()
+                try: losses = accumulate_gradients(fabric, trainee, micro, step + 1)
+                except NonFiniteLossError as e:  # nothing of this step is saved: the newest checkpoint stays the last good one
+                    raise NonFiniteLossError(f"{e}. Nothing after step {step} was saved; the newest checkpoint is {latest_checkpoint(out)}") from None
+                lrs = {f"lr/{g['group']}": g['lr'] for g in optimizer.param_groups}
+                norm = optimizer_step(fabric, trainee, optimizer, t.grad_clip)
+                scheduler.step()
+                step += 1; this_call += 1; t_data += t1 - t0; t_step += time.perf_counter() - t1
+                for k, v in {**losses, 'grad_norm': norm}.items(): sums[k] = sums.get(k, 0) + v
+                n_sum += 1
+                if step % t.log_interval == 0 or step == total:
+                    mean = process_means(fabric, sums, n_sum)
+                    record = dict(step=step, epoch=round(step / spe, 4), loss=sum(v for k, v in mean.items() if k.startswith('loss')),
+                                  **mean, **lrs, time_data=t_data / n_sum, time_step=t_step / n_sum,
+                                  samples_per_s=r.recipe.global_batch * n_sum / max(t_data + t_step, 1e-9))
+                    log.write(record); bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{max(lrs.values()):.2e}")
+                    sums, n_sum, t_data, t_step = {}, 0, 0.0, 0.0
+                bar.update(1)
+                stopping = stop_after is not None and this_call >= stop_after and step < total
+                if _due(step, t.eval_interval, spe, total, ckpt=False):
+                    if r.rank0 and nusc is None: nusc = load_nuscenes(resolve_path(cfg.data.data_root), cfg.data.version)
+                    if val_ds is None: val_ds = make_dataset(cfg.data, 'val')
+                    metrics = evaluate_model(fabric, model.detector, cfg, val_ds, out / 'eval' / f'step_{step:07d}', nusc, progress)
+                    if r.rank0:
+                        log.write(dict(step=step, **{f'eval/{k}': v for k, v in metrics.items() if k != 'per_class'}))
+                        say(f"\nstep {step}: mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}")
+                if _due(step, t.ckpt_interval, spe, total, ckpt=True) or stopping:
+                    state, last_ckpt = checkpoint_state(step, r, cfg), checkpoint_path(out, step)
+                    if r.rank0: save_checkpoint(last_ckpt, state); prune_checkpoints(out, t.keep_ckpts)
+                    fabric.barrier()
+        bar.close(); log.close()
+        if stopping: say(f"\nstopped after {this_call} steps of this call (stop_after) at step {step}; continue with --resume")
+        elif r.rank0 and metrics is not None: (out / 'metrics.json').write_text(json.dumps(metrics, indent=1))
+        if not stopping: say(f"done: {step} steps; checkpoint {last_ckpt}" + (f"; mAP {metrics['mAP']:.4f} NDS {metrics['NDS']:.4f}" if metrics else ''))
     return dict(step=step, out_dir=out, checkpoint=last_ckpt, metrics=metrics, losses=record)
 
 # %% ../nbs/18_train.ipynb #360ebe8f

@@ -252,10 +252,10 @@ def attention_samples(model, # a BEVFormer (chapter 16)
     try: model.eval()(batch)
     finally: [h.remove() for h in hooks]; model.train(was_training)  # the model is left as it was found
     _, w_t, loc_t = got['tsa']  # (B, S, M, 2P), (B, S, M, 2P, 2)
-    query, _, shapes, ref_cam, bev_mask, query_pos = got['sca']  # SCA's positional inputs (chapter 16)
+    query, _, shapes, ref_cam, bev_mask = got['sca'][:5]  # SCA's positional inputs (chapter 16; no query_pos, as official)
     da = enc.spatial_attn.deformable_attention
     M, L, P, Z = da.num_heads, da.num_levels, da.num_points, da.num_anchors
-    q = query[0, cell] + query_pos[0, cell]  # (C,)
+    q = query[0, cell]  # (C,)
     offsets = da.sampling_offsets(q).view(M, L, P, 2) / torch.as_tensor(shapes).flip(-1).to(q)[None, :, None, :]  # normalised
     w = da.attention_weights(q).view(M, L * P).softmax(-1)  # (M, L*P)
     H, W = (int(s) for s in batch['img_shape'])

@@ -1,6 +1,6 @@
 """`kd3d train` stopped after 3 of 6 steps and continued with `--resume` ends with exactly the weights, AdamW state and
 losses of an uninterrupted run (on the CPU), even with another number of loader workers and with a half-written
-checkpoint left behind by a killed save."""
+checkpoint left behind by a killed save (removed by the resumed run). tests/test_faults.py injects the other faults."""
 import json, os, subprocess, sys
 from pathlib import Path
 import torch
@@ -44,6 +44,8 @@ def test_stop_and_resume_equals_uninterrupted(toy_tiny, tmp_path):
     (b / 'checkpoints' / '.step_0000004.pt.4242.tmp').write_bytes(b'a save killed half-way')
     p = kd3d('train', '--config', cfg, f'train.out_dir={b}', 'train.num_workers=1', '--resume')
     assert 'resumed from' in p.stdout and 'at step 3' in p.stdout
+    assert f"removed {b / 'checkpoints' / '.step_0000004.pt.4242.tmp'}" in p.stdout  # the run that holds the folder clears it
+    assert [x.name for x in (b / 'checkpoints').iterdir() if x.name.startswith('.')] == [] and not (b / 'run.lock').exists()
     ca, cb = (torch.load(d / 'checkpoints' / 'step_0000006.pt', weights_only=True) for d in (a, b))
     assert ca['model'].keys() == cb['model'].keys()
     for k in ca['model']: assert torch.equal(ca['model'][k], cb['model'][k]), k

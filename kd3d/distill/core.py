@@ -4,7 +4,7 @@
 
 # %% ../../nbs/20_distiller.ipynb #610b90ec
 from __future__ import annotations
-import contextlib, dataclasses, hashlib, importlib, json, math, os, time
+import contextlib, dataclasses, hashlib, importlib, json, math, os, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -289,8 +289,6 @@ def inherit_weights(student:nn.Module, teacher:nn.Module,
     return copied
 
 # %% ../../nbs/20_distiller.ipynb #c62a75ff
-_BATCH_AXIS = {'cls_logits': 0, 'boxes': 0, 'scores': 0}  # selections are batch-first; the raw taps are not
-
 def sample_keys(batch:dict)->list:
     "One cache key per sample: token + hash of its augmentation, frame offsets and image size."
     keys = []
@@ -303,33 +301,38 @@ def sample_keys(batch:dict)->list:
     return keys
 
 class TeacherCache:
-    "The teacher's selected outputs on disk, one file per sample and augmentation."
+    "The teacher's selected outputs on disk, one file per sample and augmentation; an unreadable entry is recomputed."
     def __init__(self, root, # a folder (created)
                  fingerprint:str='' # the teacher and terms (a cache of another teacher is never read)
                 ):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.fingerprint, self.hits, self.misses = fingerprint, 0, 0
+        self.fingerprint, self.hits, self.misses, self.writing = fingerprint, 0, 0, True
     def _path(self, key:str)->Path: return self.root / f"{key}.pt"
+    def _entry(self, p:Path)->dict|None:
+        "One sample's tensors; None if missing, of another teacher, or unreadable (cut short: deleted, with a warning)."
+        try: d = torch.load(p, map_location='cpu', weights_only=True) if p.exists() else {}
+        except Exception as e:
+            warnings.warn(f"teacher cache entry {p} cannot be read ({type(e).__name__}: {' '.join(str(e).split())[:150]}); a killed "
+                          "write or a disk error cut it short. The teacher recomputes it", RuntimeWarning, stacklevel=2)
+            p.unlink(missing_ok=True); d = {}
+        return d.get('tensors') if isinstance(d, dict) and d.get('fingerprint') == self.fingerprint else None
     def load(self, batch:dict)->dict|None:
         "The batch's teacher tensors {name: (B, ...)} if every sample is cached, else None."
-        parts = []
-        for key in sample_keys(batch):
-            p = self._path(key)
-            if not p.exists(): self.misses += 1; return None
-            d = torch.load(p, map_location='cpu', weights_only=True)
-            if d.get('fingerprint') != self.fingerprint: self.misses += 1; return None
-            parts.append(d['tensors'])
+        parts = [self._entry(self._path(key)) for key in sample_keys(batch)]
+        if any(p is None for p in parts): self.misses += 1; return None
         self.hits += 1
-        dev = batch['img'].device
-        return {k: torch.stack([p[k] for p in parts]).to(dev) for k in parts[0]}
+        return {k: torch.stack([p[k] for p in parts]).to(batch['img'].device) for k in parts[0]}
     def save(self, batch:dict, tensors:dict):
-        "Write each sample's slice (atomically: a temporary file, then a rename)."
-        for b, key in enumerate(sample_keys(batch)):
-            p = self._path(key)
-            tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-            torch.save({'fingerprint': self.fingerprint, 'tensors': {k: v[b].detach().cpu().clone() for k, v in tensors.items()}}, tmp)
-            os.replace(tmp, p)
+        "Write each sample's slice (atomically: a temporary file, then a rename); a failed write (a full disk) ends the writing, with a warning."
+        for b, key in enumerate(sample_keys(batch) if self.writing else []):
+            p = self._path(key); tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+            try: torch.save({'fingerprint': self.fingerprint, 'tensors': {k: v[b].detach().cpu().clone() for k, v in tensors.items()}}, tmp); os.replace(tmp, p)
+            except (OSError, RuntimeError) as e:  # torch.save reports a full disk as a RuntimeError
+                tmp.unlink(missing_ok=True); self.writing = False
+                warnings.warn(f"teacher cache: writing {p} failed ({type(e).__name__}: {' '.join(str(e).split())[:150]}); the run goes on "
+                              f"without writing to the cache. Free space in {self.root}, or set distill.cache_dir", RuntimeWarning, stacklevel=2)
+                break
 
 def check_cache_config(cfg)->None:
     "Refuse a teacher cache when the training input is random (the cache would never hit)."
@@ -339,6 +342,7 @@ def check_cache_config(cfg)->None:
                               ('data.aug.crop_x_lim', a.crop_x_lim[0] != a.crop_x_lim[1]), ('data.aug.flip', a.flip),
                               ('data.aug.bev_rot_lim', a.bev_rot_lim[0] != a.bev_rot_lim[1]),
                               ('data.aug.bev_scale_lim', a.bev_scale_lim[0] != a.bev_scale_lim[1]), ('data.aug.bev_flip', a.bev_flip),
+                              ('data.aug.photometric', a.photometric),
                               ('data.train_interval', bool(d.train_interval) and d.train_interval[0] != d.train_interval[1])] if on]
     if random:
         raise ConfigError(f"distill.teacher_cache=true needs a deterministic training input, but {', '.join(random)} "
@@ -527,7 +531,9 @@ def build_distiller(cfg:DistillExperimentConfig, teacher_checkpoint=None,
     if not ck: raise ConfigError("distill.teacher_checkpoint is empty: train the teacher first (kd3d train --config <teacher config>) "
                                  "and pass its checkpoint with --teacher-checkpoint PATH or distill.teacher_checkpoint=PATH")
     ck = resolve_teacher_checkpoint(ck)
-    student, teacher = build_detector(cfg.model), build_detector(cfg.teacher)
+    student = build_detector(cfg.model)
+    t_over = {k: (None if k == 'backbone.weights' else v) for k, v in cfg.teacher.overrides.items()}  # every tensor comes from the checkpoint
+    teacher = build_detector(dataclasses.replace(cfg.teacher, overrides=t_over))  # so no pretrained trunk file is read
     state = load_checkpoint(ck)
     load_model_state(teacher, state['model'], f"teacher checkpoint {ck}", state.get('config'))
     specs = term_specs(cfg.distill.losses)

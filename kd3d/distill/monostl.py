@@ -77,9 +77,16 @@ def object_rois(t:dict, num_cams:int)->Tensor: # (K, 5): map index, x0, y0, x1, 
     return torch.cat([(t['b'][v] * num_cams + t['n'][v]).float()[:, None], t['box2d'][v]], 1)
 
 # %% ../../nbs/26_monostl.ipynb #0d76327c
+_LAST_TARGETS = {}  # the newest batch's targets: MonoSTL's terms all read them in one step
+
 def _targets(batch:dict, reg:Tensor)->dict:
-    "`mono_targets` of the batch's current frame, cells on the head's grid (that of `reg`, (B, N, R, h, w))."
-    return mono_targets(batch['gt_boxes'], batch['gt_labels'], batch['ego2img'][:, 0], batch['img_shape'], reg.shape[-2:])
+    "`mono_targets` of the batch's current frame, cells on the head's grid (that of `reg`, (B, N, R, h, w)); once per batch and grid."
+    key = (tuple(reg.shape[-2:]), str(reg.device))
+    last = _LAST_TARGETS
+    if last.get('boxes') is not batch['gt_boxes'] or last.get('key') != key:  # `is`: the cache holds the list, so its id is not reused
+        t = mono_targets(batch['gt_boxes'], batch['gt_labels'], batch['ego2img'][:, 0], batch['img_shape'], reg.shape[-2:])
+        last.clear(); last.update(boxes=batch['gt_boxes'], key=key, targets=t)
+    return last['targets']
 
 def object_confidence(reg:Tensor, t:dict)->Tensor: # (J,) exp(-sigma) at each row's centre cell, detached
     "The depth confidence c = exp(-sigma) a detector gives each ground-truth object, read at its centre cell."

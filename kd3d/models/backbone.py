@@ -15,11 +15,13 @@ from torch.utils.checkpoint import checkpoint
 from torchvision.ops import FeaturePyramidNetwork, deform_conv2d
 from torchvision.ops.feature_pyramid_network import ExtraFPNBlock
 from torchvision.ops.misc import FrozenBatchNorm2d
+from ..core import kd3d_home
+from ..augment import grid_mask
 
 # %% auto #0
 __all__ = ['ARCHS', 'BASIC_ARCHS', 'MMDET_NECK_PREFIXES', 'BackboneConfig', 'check_backbone_config', 'TinyTrunk',
-           'ModulatedDeformConv2d', 'load_trunk_weights', 'build_trunk', 'ExtraLevels', 'convert_mmdet_fpn',
-           'load_fpn_weights', 'ImageBackbone']
+           'ModulatedDeformConv2d', 'weights_path', 'load_trunk_weights', 'fold_caffe_stem', 'build_trunk',
+           'ExtraLevels', 'convert_mmdet_fpn', 'load_fpn_weights', 'ImageBackbone']
 
 # %% ../../nbs/10_backbone.ipynb #37220df4
 ARCHS = ('tiny', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnext101_32x8d')
@@ -40,6 +42,9 @@ class BackboneConfig:
     with_cp:bool = False # gradient checkpointing per stage: less memory, one more forward in backward
     tiny_channels:tuple = (16, 32, 64, 128) # widths of the tiny trunk's four stages
     load_neck:bool = True # when `weights` is an mmdetection checkpoint with an FPN (neck. / img_neck. keys), load it too
+    grid_mask:float = 0.0 # probability that a training batch is GridMasked before the trunk (DETR3D, BEVFormer, StreamPETR: 0.7)
+    norm_trainable:bool = False # with norm_eval: BatchNorm's weight and bias still train, only its statistics stay fixed (mmdetection's norm_cfg requires_grad=True: SparseBEV)
+    style:str = 'pytorch' # 'caffe': mmdetection's caffe-style ResNet (FCOS3D's R101): stride in each stage's first 1x1 conv, a file's stem folded (see the Note)
 
     @property
     def strides(self)->list: # the stride of each output level
@@ -56,11 +61,19 @@ def check_backbone_config(cfg:BackboneConfig # the config to check
     if cfg.num_levels < len(oi):
         raise ValueError(f"backbone.num_levels={cfg.num_levels} is smaller than len(out_indices)={len(oi)}: "
                          f"every stage in out_indices gives one level; set num_levels >= {len(oi)}")
+    if not 0 <= cfg.grid_mask <= 1: raise ValueError(f"backbone.grid_mask={cfg.grid_mask} is a probability: use 0..1 (official: 0.7)")
     if not -1 <= cfg.frozen_stages <= 4: raise ValueError(f"backbone.frozen_stages={cfg.frozen_stages}: use -1..4")
     if any(s not in (0, 1, 2, 3) for s in cfg.dcn_stages): raise ValueError(f"backbone.dcn_stages={cfg.dcn_stages}: stages are 0..3")
     if cfg.arch == 'tiny' and cfg.dcn_stages: raise ValueError("backbone.dcn_stages needs a ResNet arch, not 'tiny'")
     if cfg.arch == 'tiny' and isinstance(cfg.weights, str) and cfg.weights.startswith('torchvision'):
         raise ValueError("backbone.weights='torchvision' needs a ResNet arch: the tiny trunk has no ImageNet weights")
+    if cfg.norm_trainable and not cfg.norm_eval: raise ValueError("backbone.norm_trainable=True needs norm_eval=True (it keeps the statistics fixed and trains the affine weight and bias); with norm_eval=False BatchNorm trains anyway")
+    if cfg.style not in ('pytorch', 'caffe'): raise ValueError(f"backbone.style='{cfg.style}': use 'pytorch' or 'caffe'")
+    if cfg.style == 'caffe' and (cfg.arch == 'tiny' or cfg.arch in BASIC_ARCHS):
+        raise ValueError(f"backbone.style='caffe' is a Bottleneck ResNet's layout (resnet50, resnet101), not arch '{cfg.arch}'")
+    if cfg.style == 'caffe' and isinstance(cfg.weights, str) and cfg.weights.startswith('torchvision'):
+        raise ValueError("backbone.style='caffe' with weights='torchvision': torchvision's ImageNet ResNets are pytorch style; "
+                         "use style='pytorch', or a caffe-style checkpoint file (FCOS3D's)")
     return cfg
 
 # %% ../../nbs/10_backbone.ipynb #75e89ff2
@@ -123,10 +136,19 @@ def _torchvision_state_dict(arch:str, spec:str, download:bool)->dict:
                                 f"(weights='{tag}')\"), or pass a path to a .pth state dict, or weights=None")
     return w.get_state_dict(progress=False, check_hash=True)
 
-def _file_state_dict(spec)->dict:
-    path = Path(spec).expanduser()
+def weights_path(spec # `backbone.weights`: a .pth path, absolute or relative to `$KD3D_HOME`
+                )->Path:
+    "The checkpoint file of `backbone.weights` (a relative path is under `kd3d_home()`), or one error naming where it looked."
+    p = Path(str(spec)).expanduser()
+    path = p if p.is_absolute() else kd3d_home() / p
     if not path.is_file():
-        raise FileNotFoundError(f"backbone.weights='{spec}': no such file. Pass a .pth state dict, 'torchvision', or None")
+        where = '' if p.is_absolute() else f" (a relative path is read under $KD3D_HOME, here {kd3d_home().resolve()})"
+        raise FileNotFoundError(f"backbone.weights='{spec}': no such file {path.resolve()}{where}. Put the official checkpoint "
+                                f"there, or set model.backbone.weights=null (or 'torchvision' for ImageNet weights)")
+    return path
+
+def _file_state_dict(spec)->dict:
+    path = weights_path(spec)
     sd = torch.load(path, map_location='cpu', weights_only=True)
     for key in ('state_dict', 'model'):
         if isinstance(sd.get(key), dict): sd = sd[key]
@@ -156,16 +178,32 @@ def load_trunk_weights(trunk:nn.Module, # the trunk to fill
     return dict(missing=missing, unexpected=list(unexpected))
 
 # %% ../../nbs/10_backbone.ipynb #8a8180d0
+def _caffe_strides(trunk:nn.Module):
+    "mmdetection's caffe style: the stride-2 of stages 2-4 in the first block's 1x1 conv1 instead of its 3x3 conv2."
+    for layer in (trunk.layer2, trunk.layer3, trunk.layer4):
+        b = layer[0]
+        b.conv1.stride, b.conv2.stride = b.conv2.stride, b.conv1.stride
+
+@torch.no_grad()
+def fold_caffe_stem(conv1:nn.Conv2d, # the stem conv of a trunk loaded from a caffe-style checkpoint
+                    std=(0.229, 0.224, 0.225) # kd3d's image std (kd3d.data.IMAGENET_STD), RGB
+                   ):
+    "Let a caffe-trained stem (BGR, 0..255 minus the mean) read kd3d's normalised RGB: W'[:, c] = 255 std_c W[:, 2 - c] (exact)."
+    s = 255 * torch.as_tensor(std, dtype=conv1.weight.dtype, device=conv1.weight.device)
+    conv1.weight.copy_(conv1.weight.flip(1) * s[None, :, None, None])
+
 def build_trunk(cfg:BackboneConfig # the backbone config
                )->tuple: # (trunk module with conv1, bn1, relu, maxpool, layer1..layer4; load report)
     "The ResNet (or tiny) trunk of `cfg`: norm layers, DCN, weights, and no classifier."
-    norm = FrozenBatchNorm2d if cfg.norm_eval else nn.BatchNorm2d
+    norm = FrozenBatchNorm2d if cfg.norm_eval and not cfg.norm_trainable else nn.BatchNorm2d  # norm_trainable: BatchNorm kept in eval mode by `train`
     if cfg.arch == 'tiny': trunk = TinyTrunk(cfg.tiny_channels, norm)
     else: trunk = getattr(torchvision.models, cfg.arch)(weights=None, norm_layer=norm)
+    if cfg.style == 'caffe': _caffe_strides(trunk)  # before DCN, which copies each conv's stride
     if cfg.dcn_stages: _add_dcn(trunk, cfg.dcn_stages)
     for name in ('fc', 'avgpool'):
         if hasattr(trunk, name): delattr(trunk, name)
     report = load_trunk_weights(trunk, cfg)
+    if cfg.style == 'caffe' and cfg.weights is not None: fold_caffe_stem(trunk.conv1)  # a caffe file's stem reads kd3d's RGB
     for s in range(max(cfg.out_indices) + 1, 4): delattr(trunk, f'layer{s + 1}')  # stages the FPN never reads
     return trunk, report
 
@@ -213,7 +251,7 @@ def load_fpn_weights(fpn:nn.Module, # the `FeaturePyramidNetwork`
     "Load the FPN of `cfg.weights` when it is an mmdetection checkpoint with a neck; every tensor or one clear error."
     spec = cfg.weights
     if not cfg.load_neck or spec is None or str(spec).startswith('torchvision') or cfg.arch == 'tiny': return dict(loaded=0)
-    sd = convert_mmdet_fpn(torch.load(Path(spec).expanduser(), map_location='cpu', weights_only=True), len(cfg.out_indices))
+    sd = convert_mmdet_fpn(torch.load(weights_path(spec), map_location='cpu', weights_only=True), len(cfg.out_indices))
     if not sd: return dict(loaded=0)
     own = fpn.state_dict()
     missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
@@ -248,9 +286,12 @@ class ImageBackbone(nn.Module):
         return nn.ModuleList(mods + [getattr(t, f'layer{s}') for s in range(1, k + 1) if hasattr(t, f'layer{s}')])
 
     def train(self, mode:bool=True):
-        "As `nn.Module.train`, but frozen stages stay in eval mode (their BatchNorm statistics never move)."
+        "As `nn.Module.train`, but frozen stages stay in eval mode (their BatchNorm statistics never move), and all BatchNorm with norm_trainable."
         super().train(mode)
         if mode: self.frozen_modules().eval()
+        if mode and self.cfg.norm_trainable:
+            for m in self.trunk.modules():
+                if isinstance(m, nn.BatchNorm2d): m.eval()  # statistics fixed; weight and bias still get gradients
         return self
 
     def forward(self, img:Tensor # (..., 3, H, W), e.g. (B, T, N, 3, H, W)
@@ -259,6 +300,7 @@ class ImageBackbone(nn.Module):
             raise ValueError(f"ImageBackbone: img has shape {tuple(img.shape)}; expected (B, T, N, 3, H, W) or (b, 3, H, W)")
         lead = img.shape[:-3]
         x = img.reshape(-1, *img.shape[-3:])  # (B*T*N, 3, H, W)
+        if self.training and self.cfg.grid_mask > 0: x = grid_mask(x, self.cfg.grid_mask)  # one grid per batch, training only
         t = self.trunk
         x = t.maxpool(t.relu(t.bn1(t.conv1(x))))  # (B*T*N, 64, H/4, W/4)
         feats = OrderedDict()

@@ -48,6 +48,7 @@ class BEVFormerConfig:
     temporal_points:int = 4 # sampling points per head and BEV frame in TSA (official 4, on 1 level)
     decoder_points:int = 4 # sampling points per head of the decoder's deformable cross-attention on the BEV (official 4)
     num_history:int = 2 # past frames read from the batch to build prev_bev (official queue_length - 1: tiny/small 2, base 3)
+    history_sampling:str = 'random' # which past frames: 'random' (official queue) a random num_history of the nearest num_history + 1 in training; 'nearest' always the nearest (chapter 16)
     history_eval_mode:bool = True # past frames run in eval mode (no dropout), under no_grad, as the official `obtain_history_bev`
     use_ego_motion:bool = True # add an MLP of the ego motion to the BEV queries (the official CAN-bus MLP; see the Note)
     use_cams_embeds:bool = True # add a learned embedding per camera to its features (official True)
@@ -262,7 +263,7 @@ class BEVFormerLayer(nn.Module):
                )->tuple: # query (B, S, C), temporal weights (B, S, M, 2P), spatial weights (B, S, M, L*P)
         x, a_t, _ = self.temporal_attn(query, prev_value, ref_2d, bev_shape, bev_pos)
         x = self.norms[0](x)
-        x, a_s = self.spatial_attn(x, img_value, img_shapes, ref_cam, bev_mask, bev_pos)
+        x, a_s = self.spatial_attn(x, img_value, img_shapes, ref_cam, bev_mask)  # no bev_pos: the official passes none (see the Note)
         x = self.norms[1](x)
         return self.norms[2](self.ffn(x)), a_t, a_s
 

@@ -14,16 +14,19 @@ from fastcore.basics import patch  # methods defined in cells of their own, one 
 from ..core import CLASSES, CAMERAS
 from ..geometry import apply_transform, ego_to_ego
 from ..config import config_from_flat
+from ..data import IMAGENET_MEAN, IMAGENET_STD
+from ..official import Setting, SAME
 from .backbone import BackboneConfig, ImageBackbone
 from .sampling import project_points_multiview, ms_deform_attn, MSDeformableAttention
-from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
+from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, CODE_WEIGHTS, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
 from .bev_encoder import BEVFormerConfig, BEVFormerLayer, DecoderLayer, LearnedPositionalEncoding, TemporalSelfAttention, align_bev, bev_pillars, bev_reference_2d
 from .detector import Detector, TapSpec
+from .detr3d import RECIPE_NOTES
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_IMAGE_SIZES', 'CONFIG', 'frame_ego2img', 'ego_motion', 'check_bevformer_config', 'BEVFormer',
-           'build_model']
+__all__ = ['PRESETS', 'PRESET_IMAGE_SIZES', 'CONFIG', 'BEVFORMER_REPO', 'BEVFORMER_SIZES', 'OFFICIAL_RECIPES', 'frame_ego2img',
+           'ego_motion', 'check_bevformer_config', 'BEVFormer', 'build_model', 'bevformer_recipe']
 
 # %% ../../nbs/16_bevformer.ipynb #9849e9cb
 def frame_ego2img(ego2img:Tensor, # (B, N, 4, 4) current ego point -> pixels of frame t's cameras (the batch's `ego2img[:, t]`)
@@ -64,6 +67,8 @@ def check_bevformer_config(cfg:BEVFormerConfig)->BEVFormerConfig:
     if cfg.embed_dims % 2:
         raise ValueError(f"bevformer: embed_dims={cfg.embed_dims} must be even (positional encoding halves)")
     if cfg.embed_dims % cfg.num_heads: raise ValueError(f"bevformer: embed_dims={cfg.embed_dims} not divisible by num_heads={cfg.num_heads}")
+    if cfg.history_sampling not in ('random', 'nearest'):
+        raise ValueError(f"bevformer: history_sampling={cfg.history_sampling!r}: use 'random' (official training) or 'nearest'")
     if cfg.spatial_points % cfg.pillar_points:
         raise ValueError(f"bevformer: spatial_points={cfg.spatial_points} must be a multiple of pillar_points={cfg.pillar_points}")
     if min(cfg.bev_h, cfg.bev_w, cfg.num_encoder_layers, cfg.num_decoder_layers, cfg.num_queries) < 1 or cfg.num_history < 0:
@@ -115,10 +120,13 @@ class BEVFormer(Detector):
 
     def history_frames(self, frame_dt:Tensor # (B, T)
                       )->list: # frame indices, nearest first
-        "The past frames read: index >= 1 with frame_dt <= 0 in every sample, the nearest `num_history`."
-        T = frame_dt.shape[1]
+        "The past frames read (index >= 1, frame_dt <= 0 in every sample): `num_history` of them, see the Note on frames."
+        T, n = frame_dt.shape[1], self.cfg.num_history
         past = [t for t in range(1, T) if bool((frame_dt[:, t] <= 0).all())]
-        return past[:self.cfg.num_history]
+        if self.training and self.cfg.history_sampling == 'random' and len(past) > n:
+            pool = past[:n + 1]  # the official queue: the last num_history + 1 frames, one of them left out at random
+            return [pool[k] for k in sorted(torch.randperm(len(pool))[:n].tolist())]
+        return past[:n]
 
 # %% ../../nbs/16_bevformer.ipynb #3973c2c0
 @patch
@@ -275,9 +283,9 @@ PRESETS = {
 # queries can be inherited and the attention weights compared one by one (chapter 23).
 PRESETS['toy_student'] = {**PRESETS['toy_teacher'], 'backbone.tiny_channels': (16, 32, 64, 128)}
 
-PRESET_IMAGE_SIZES = {'toy': (96, 160), 'toy_teacher': (96, 160), 'toy_student': (96, 160), 'tiny_paper': (480, 800), 'small_paper': (736, 1280), 'base_paper': (928, 1600),
-                      'skd_student1': (736, 1280), 'skd_teacher1': (736, 1280), 'skd_student2': (736, 1280),
-                      'skd_teacher2': (736, 1280), 'skd_student3': (928, 1600), 'skd_teacher3': (928, 1600)}
+PRESET_IMAGE_SIZES = {'toy': (96, 160), 'toy_teacher': (96, 160), 'toy_student': (96, 160), 'tiny_paper': (450, 800), 'small_paper': (720, 1280), 'base_paper': (900, 1600),
+                      'skd_student1': (720, 1280), 'skd_teacher1': (720, 1280), 'skd_student2': (720, 1280),
+                      'skd_teacher2': (720, 1280), 'skd_student3': (900, 1600), 'skd_teacher3': (900, 1600)}
 
 def build_model(cfg:dict|None=None # flat config: `BEVFormerConfig` fields, 'backbone.<field>', 'loss.<field>'
                )->BEVFormer:
@@ -286,3 +294,163 @@ def build_model(cfg:dict|None=None # flat config: `BEVFormerConfig` fields, 'bac
 
 CONFIG = BEVFormerConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
 
+
+# %% ../../nbs/16_bevformer.ipynb #4ef664f1
+BEVFORMER_REPO = 'BEVFormer@66b65f3'
+# the line of each setting in bevformer_tiny.py, bevformer_small.py and bevformer_base.py (img_backbone's line where it is not set)
+_LINES = dict(
+    pc_range=(20, 19, 11), norm=(27, 24, 17), dim=(42, 38, 31), ffn=(44, 40, 33), levels=(45, 41, 34), bev_h=(46, 42, 35),
+    bev_w=(47, 43, 36), queue=(48, 44, 37), grid=(52, 48, 41), video=(53, 49, 42), weights=(54, 260, 249), depth=(57, 52, 45),
+    out_indices=(59, 54, 47), frozen=(60, 55, 48), norm_eval=(62, 57, 50), style=(63, 58, 51), with_cp=(55, 59, 43),
+    dcn=(55, 61, 53), extra=(69, 67, 59), num_query=(76, 74, 66), sync=(79, 77, 69), refine=(80, 78, 70), rotate=(84, 82, 74),
+    can_bus=(86, 84, 76), enc_layers=(90, 88, 80), pillar=(92, 90, 82), sca_points=(107, 105, 97), sca_levels=(108, 106, 98),
+    ffn_drop=(113, 111, 103), dec_layers=(118, 116, 108), heads=(126, 124, 116), post=(140, 138, 130), max_num=(142, 140, 132),
+    gamma=(154, 152, 144), alpha=(155, 153, 145), cls_w=(156, 154, 146), l1=(157, 155, 147), giou=(158, 156, 148),
+    cls_cost=(167, 165, 157), reg_cost=(168, 166, 158), pipeline=(177, 175, 167), photo=(179, 177, 169),
+    range_filter=(181, 179, 171), scale=(184, 182, 168), pad=(185, 183, 174), spg=(211, 209, 198), wpg=(212, 210, 199),
+    ann=(216, 214, 203), valid=(221, 219, 208), lr=(243, 241, 230), lr_mult=(246, 244, 233), wd=(248, 246, 235),
+    clip=(250, 248, 237), policy=(253, 251, 240), warmup_iters=(255, 253, 242), warmup_ratio=(256, 254, 243),
+    min_lr=(257, 255, 244), epochs=(258, 256, 245))
+BEVFORMER_SIZES = ('tiny', 'small', 'base')
+
+def _sources(size:str)->tuple:
+    "Two source writers for `bevformer_{size}.py`: a setting of the config by key, and a default in the plugin code."
+    k = BEVFORMER_SIZES.index(size)
+    cfg = lambda key: f'{BEVFORMER_REPO} projects/configs/bevformer/bevformer_{size}.py:{_LINES[key][k]}'
+    code = lambda path, line: f'{BEVFORMER_REPO} projects/mmdet3d_plugin/{path}:{line}'
+    return cfg, code
+
+# %% ../../nbs/16_bevformer.ipynb #fc060dd1
+def _bevformer_model_rows(size:str)->list:
+    "The trunk, neck and encoder settings of the official `bevformer_{size}.py`."
+    (cfg, code), r101, base, S, N = _sources(size), size != 'tiny', size == 'base', Setting, RECIPE_NOTES
+    levels, bev = (4 if base else 1), {'tiny': 50, 'small': 150, 'base': 200}[size]
+    weights = (S('load_from (FCOS3D R101-DCN, nuScenes)', 'ckpts/r101_dcn_fcos3d_pretrain.pth', cfg('weights'), 'model.backbone.weights',
+                 value='pretrained/r101_dcn_fcos3d_pretrain.pth', note=N['fcos3d']) if r101 else
+               S("pretrained img='torchvision://resnet50'", 'torchvision:IMAGENET1K_V1', cfg('weights'), 'model.backbone.weights',
+                 note="mmcv's torchvision://resnet50 is torchvision's IMAGENET1K_V1 (chapter 10), read from the torch hub cache: "
+                      "fetch it once with model.backbone.download=true"))
+    return [
+        S('img_backbone.depth', 'resnet101' if r101 else 'resnet50', cfg('depth'), 'model.backbone.arch'),
+        S('img_backbone.style', 'caffe' if r101 else 'pytorch', cfg('style'), 'model.backbone.style',
+          note=N['caffe_style'] if r101 else ''),
+        S('img_backbone.out_indices', (1, 2, 3) if base else (3,), cfg('out_indices'), 'model.backbone.out_indices'),
+        S('img_backbone.frozen_stages', 1, cfg('frozen'), 'model.backbone.frozen_stages'),
+        S('img_backbone.norm_eval, BN requires_grad=False', True, cfg('norm_eval'), 'model.backbone.norm_eval'),
+        S('img_backbone.dcn, stage_with_dcn', (2, 3) if r101 else (), cfg('dcn'), 'model.backbone.dcn_stages'),
+        S('img_backbone.with_cp', size == 'small', cfg('with_cp'), 'model.backbone.with_cp'),
+        weights,
+        S('img_neck.out_channels (_dim_)', 256, cfg('dim'), 'model.backbone.fpn_channels'),
+        S('img_neck.num_outs (_num_levels_)', levels, cfg('levels'), 'model.backbone.num_levels'),
+        S("img_neck.add_extra_convs='on_output', relu_before_extra_convs", True, cfg('extra'), None, note=N['extra_convs']),
+        S('use_grid_mask (GridMask prob=0.7)', 0.7, cfg('grid'), 'model.backbone.grid_mask',
+          note=N['grid_mask'] + ' (bevformer/detectors/bevformer.py:53)'),
+        S('bev_h_', bev, cfg('bev_h'), 'model.bev_h'),
+        S('bev_w_', bev, cfg('bev_w'), 'model.bev_w'),
+        S('encoder.num_layers', 6 if base else 3, cfg('enc_layers'), 'model.num_encoder_layers'),
+        S('_dim_ (embed_dims)', 256, cfg('dim'), 'model.embed_dims'),
+        S('_ffn_dim_ (feedforward_channels)', 512, cfg('ffn'), 'model.ffn_dims'),
+        S('num_heads', 8, cfg('heads'), 'model.num_heads'),
+        S('dropout, ffn_dropout', 0.1, cfg('ffn_drop'), 'model.dropout'),
+        S('num_points_in_pillar', 4, cfg('pillar'), 'model.pillar_points'),
+        S('MSDeformableAttention3D.num_points (SCA)', 8, cfg('sca_points'), 'model.spatial_points'),
+        S('MSDeformableAttention3D.num_levels (SCA)', levels, cfg('sca_levels'), 'model.num_levels'),
+        S('TemporalSelfAttention.num_points', 4, code('bevformer/modules/temporal_self_attention.py', 59), 'model.temporal_points'),
+        S('PerceptionTransformer.use_cams_embeds', True, code('bevformer/modules/transformer.py', 49), 'model.use_cams_embeds'),
+        S('use_can_bus (can_bus_mlp)', True, cfg('can_bus'), 'model.use_ego_motion',
+          note='the same MLP, fed 6 ego-motion numbers relative to the previous frame instead of 18 CAN-bus ones (the Note above)'),
+        S('rotate_prev_bev, use_shift (rotate_center [100, 100])', True, cfg('rotate'), None,
+          note="kd3d warps the previous BEV into the current ego frame in one exact step from ego_pose, for every grid size "
+               "(16_bev_encoder's Note)"),
+    ]
+
+# %% ../../nbs/16_bevformer.ipynb #da61d78b
+def _bevformer_head_rows(size:str)->list:
+    "The decoder, head and loss settings of the official `bevformer_{size}.py`."
+    (cfg, code), S, N = _sources(size), Setting, RECIPE_NOTES
+    return [
+        S('decoder.num_layers', 6, cfg('dec_layers'), 'model.num_decoder_layers'),
+        S('num_query', 900, cfg('num_query'), 'model.num_queries'),
+        S('CustomMSDeformableAttention.num_points (decoder)', 4, code('bevformer/modules/decoder.py', 164), 'model.decoder_points'),
+        S('with_box_refine', True, cfg('refine'), None, note="kd3d's BEVFormer always refines, one branch pair per decoder layer"),
+        S('num_reg_fcs (mmdetection DETRHead)', 2, code('bevformer/dense_heads/bevformer_head.py', 72), 'model.num_reg_fcs'),
+        S('point_cloud_range', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), cfg('pc_range'), 'model.pc_range', value=POINT_CLOUD_RANGE,
+          note=N['pc_range']),
+        S('bbox_coder.post_center_range', (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0), cfg('post'), 'model.post_center_range',
+          note=N['post_range']),
+        S('bbox_coder.max_num', 300, cfg('max_num'), 'model.max_num'),
+        S('bbox_coder.score_threshold', None, code('core/bbox/coders/nms_free_coder.py', 27), 'model.score_thresh', value=0.0,
+          note=N['score']),
+        S('code_weights', CODE_WEIGHTS, code('bevformer/dense_heads/bevformer_head.py', 56), 'model.loss.code_weights'),
+        S('loss_cls.gamma (focal)', 2.0, cfg('gamma'), 'model.loss.gamma'),
+        S('loss_cls.alpha', 0.25, cfg('alpha'), 'model.loss.alpha'),
+        S('loss_cls.loss_weight', 2.0, cfg('cls_w'), 'model.loss.cls_weight'),
+        S('loss_bbox.loss_weight (L1)', 0.25, cfg('l1'), 'model.loss.reg_weight'),
+        S('loss_iou.loss_weight (GIoU)', 0.0, cfg('giou'), None, note=N['giou']),
+        S('assigner.cls_cost (FocalLossCost)', 2.0, cfg('cls_cost'), 'model.loss.match_cls_weight'),
+        S('assigner.reg_cost (BBox3DL1Cost)', 0.25, cfg('reg_cost'), 'model.loss.match_reg_weight'),
+        S('reg_cost on the first 8 numbers (no velocity)', False, code('core/bbox/assigners/hungarian_assigner_3d.py', 113),
+          'model.loss.match_velocity'),
+        S('reg_cost without code weights', False, code('core/bbox/assigners/hungarian_assigner_3d.py', 113),
+          'model.loss.match_code_weights'),
+        S('sync_cls_avg_factor', True, cfg('sync'), None, note=N['sync']),
+    ]
+
+# %% ../../nbs/16_bevformer.ipynb #576ba70b
+def _bevformer_data_train_rows(size:str)->list:
+    "The data, frames and schedule settings of the official `bevformer_{size}.py`."
+    (cfg, code), r101, S, N = _sources(size), size != 'tiny', Setting, RECIPE_NOTES
+    scale, queue = {'tiny': 0.5, 'small': 0.8, 'base': 1.0}[size], 4 if size == 'base' else 3
+    hw = (round(900 * scale), round(1600 * scale))
+    return [
+        S(f'RandomScaleImageMultiViewImage scales=[{scale}] (H, W)' if scale < 1 else 'LoadMultiViewImageFromFiles, no resize (H, W)',
+          hw, cfg('scale'), 'data.image_size'),
+        S(f'PadMultiViewImage size_divisor (to {-(-hw[0] // 32) * 32}x{hw[1]})', 32, cfg('pad'), None, value=None, note=N['pad']),
+        S('PhotoMetricDistortionMultiViewImage', True, cfg('photo'), 'data.aug.photometric'),
+        S('no image flip', False, cfg('pipeline'), 'data.aug.flip', note=N['no_aug']),
+        S('no image resize augmentation', (1.0, 1.0), cfg('pipeline'), 'data.aug.resize_lim'),
+        S('no 3D rotation', (0.0, 0.0), cfg('pipeline'), 'data.aug.bev_rot_lim'),
+        S('img_norm_cfg.mean', IMAGENET_MEAN, cfg('norm'), 'data.img_mean', note=N['mean'] if r101 else ''),
+        S('img_norm_cfg.std', (1 / 255,) * 3 if r101 else IMAGENET_STD, cfg('norm'), 'data.img_std',
+          value=IMAGENET_STD if r101 else SAME, note=N['std'] if r101 else ''),
+        S('img_norm_cfg.to_rgb', not r101, cfg('norm'), None, value=True, note=N['to_rgb'] if r101 else 'kd3d feeds RGB, as here'),
+        S('ObjectRangeFilter(point_cloud_range)', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), cfg('range_filter'), 'data.gt_range',
+          value=POINT_CLOUD_RANGE, note=N['gt_range']),
+        S('no filter by class range', False, cfg('range_filter'), 'data.gt_class_range', note=N['gt_class_range']),
+        S('use_valid_flag (a LiDAR or radar point)', 1, cfg('valid'), 'data.gt_min_points'),
+        S('nuscenes_infos_temporal_train: key frames', 'keyframes', cfg('ann'), 'data.frame_source'),
+        S('queue_length: the past key frames the history is drawn from', queue, cfg('queue'), 'data.num_past'),
+        S('queue_length - 1: the past frames read', queue - 1, cfg('queue'), 'model.num_history'),
+        S('prepare_train_data: a random queue_length - 1 of them', 'random', code('datasets/nuscenes_dataset.py', 40),
+          'model.history_sampling', note='in training; evaluation reads the nearest, so it loads one past frame it does not use'),
+        S('obtain_history_bev: eval mode, no gradients', True, code('bevformer/detectors/bevformer.py', 161), 'model.history_eval_mode'),
+        S('video_test_mode', True, cfg('video'), None, value=False, note="at test time kd3d recomputes the history from the loaded frames, "
+          "a chain of num_history frames as in training; the official carries prev_bev back to the scene's first sample"),
+        S('optimizer AdamW lr', 2e-4, cfg('lr'), 'train.lr'),
+        S('optimizer weight_decay', 0.01, cfg('wd'), 'train.weight_decay'),
+        S('custom_keys img_backbone lr_mult', {'trunk': 0.1}, cfg('lr_mult'), 'train.lr_mult', note=N['lr_mult']),
+        S('grad_clip max_norm (L2)', 35.0, cfg('clip'), 'train.grad_clip'),
+        S('lr_config policy CosineAnnealing', 'cosine', cfg('policy'), 'train.schedule', note=N['cosine']),
+        S('warmup_iters (linear)', 500, cfg('warmup_iters'), 'train.warmup_steps'),
+        S('warmup_ratio', 1 / 3, cfg('warmup_ratio'), 'train.warmup_ratio'),
+        S('min_lr_ratio', 1e-3, cfg('min_lr'), 'train.min_lr_ratio'),
+        S('total_epochs', 24, cfg('epochs'), 'train.epochs'),
+        S('samples_per_gpu', 1, cfg('spg'), 'train.batch_size'),
+        S('GPUs x samples_per_gpu (the batch of the lr)', 8, f'{BEVFORMER_REPO} docs/getting_started.md:7', 'train.lr_batch',
+          note=N['lr_batch']),
+        S('workers_per_gpu', 4, cfg('wpg'), 'train.num_workers'),
+        S('fp16 (not in this training script: float32)', '32-true', f'{BEVFORMER_REPO} docs/getting_started.md:21',
+          'train.precision', value='auto', note=N['precision']),
+    ]
+
+# %% ../../nbs/16_bevformer.ipynb #ceda6cf1
+def bevformer_recipe(size:str # 'tiny', 'small' or 'base'
+                    )->list: # `Setting`s
+    "The official `bevformer_{size}.py`, setting by setting, against kd3d's keys (chapter 12c)."
+    if size not in BEVFORMER_SIZES: raise ValueError(f"bevformer_recipe: size={size!r}; the official configs are {BEVFORMER_SIZES}")
+    return _bevformer_model_rows(size) + _bevformer_head_rows(size) + _bevformer_data_train_rows(size)
+
+OFFICIAL_RECIPES = {f'bevformer-{s}_24e_nuscenes': bevformer_recipe(s) for s in BEVFORMER_SIZES}
+# Structured KD's Teacher-1 and Teacher-3 are the official small and base (the Note on Table 1)
+OFFICIAL_RECIPES.update({'bevformer-skd-teacher1_24e_nuscenes': bevformer_recipe('small'),
+                         'bevformer-skd-teacher3_24e_nuscenes': bevformer_recipe('base')})

@@ -11,15 +11,17 @@ from torch import nn, Tensor
 from fastcore.basics import patch  # methods defined in cells of their own, one idea per cell
 from ..core import CLASSES, CAMERAS
 from ..config import config_from_flat
+from ..data import IMAGENET_MEAN, IMAGENET_STD
+from ..official import Setting
 from .backbone import BackboneConfig, ImageBackbone
 from .sampling import sample_multiview, combine_views
-from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
+from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, CODE_WEIGHTS, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
 from .detector import Detector, TapSpec
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG', 'DETR3DConfig', 'check_detr3d_config', 'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D',
-           'build_model']
+__all__ = ['PRESETS', 'CONFIG', 'RECIPE_NOTES', 'DETR3D_REPO', 'OFFICIAL_RECIPES', 'DETR3DConfig', 'check_detr3d_config',
+           'DETR3DCrossAttention', 'DETR3DLayer', 'DETR3D', 'build_model']
 
 # %% ../../nbs/13_detr3d.ipynb #006457c2
 @dataclass
@@ -234,3 +236,132 @@ def build_model(cfg:dict|None=None # flat config: `DETR3DConfig` fields, 'backbo
 
 CONFIG = DETR3DConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
 
+
+# %% ../../nbs/13_detr3d.ipynb #dd4b2353
+RECIPE_NOTES = dict(  # notes of the DETR3D and BEVFormer recipes (chapter 16 reads them too)
+    caffe_style="kd3d's backbone.style='caffe' moves the stride of stages 2-4 into the first block's 1x1 conv, as mmdetection's caffe "
+                "ResNet (chapter 10's Note)",
+    pytorch_style="kd3d's ResNets are torchvision's: pytorch style, as here",
+    fcos3d="the same file, under pretrained/ as the DETR3D README says (a relative path is read under $KD3D_HOME); DETR3D's fcos3d.pth and "
+           "BEVFormer's r101_dcn_fcos3d_pretrain.pth are one checkpoint (BEVFormer issue 118); tests build without it",
+    mean="the caffe mean [103.53, 116.28, 123.675] (BGR, 0..255) is the ImageNet mean: (0.485, 0.456, 0.406) in RGB and [0, 1]",
+    std="std 1 on 0..255 pixels is 1/255 in kd3d's units; kd3d keeps the ImageNet std for every model, so that a teacher and a "
+        "student share one batch, and folds 255 x std into conv1's weights when it loads a caffe-style file (backbone.style="
+        "'caffe', chapter 10), which gives the trained stem's output exactly",
+    to_rgb="kd3d feeds RGB to every trunk; loading a caffe-style file (backbone.style='caffe') flips conv1's input channels, so "
+           "the FCOS3D stem reads BGR as it was trained",
+    pad="kd3d does not pad: its FPN upsamples to each level's own size and the projections divide by the image's own size; the "
+        "official's extra rows are zeros",
+    no_aug="the official training pipeline has no flip, crop, resize or 3D augmentation; kd3d's are off by default",
+    grid_mask="GridMask(use_h, use_w, rotate 1, offset False, ratio 0.5, mode 1) on a training batch with this probability",
+    extra_convs="kd3d's extra levels (chapter 10's ExtraLevels) are always 'on_output' with a ReLU before all but the first",
+    pc_range="x-y the same square; the heights are kd3d's ego frame (ground at 0), where the official LiDAR frame's [-5, 3] m "
+             "runs from 3.2 m below the road to 4.8 m above it (chapter 12's Note)",
+    post_range="the same numbers, in kd3d's ego frame (the official's are LiDAR-frame)",
+    gt_range="the same x-y square, in kd3d's ego frame (the filter reads x and y only)",
+    gt_class_range="the official trains on every box in the square, also beyond the devkit's class ranges; kd3d's default drops those",
+    score="NMSFreeCoder's default: no threshold; kd3d keeps the scores above 0, that is all of them",
+    giou="kd3d has no GIoU term; its official weight is 0",
+    sync="kd3d always divides both losses by the matched count averaged over processes (kd3d.models.head.detection_loss)",
+    lr_mult="kd3d's 'trunk' is the ResNet, mmdetection's img_backbone; the FPN (img_neck) and the rest train at 1x",
+    cosine="mmcv's CosineAnnealing steps once per epoch (by_epoch=True, its default) after a per-iteration warm-up; kd3d "
+           "follows the same curve every step",
+    lr_batch="the official 8 GPUs x 1 sample; kd3d scales the lr and the warm-up when the global batch differs (chapter 17)",
+    precision="kd3d's default trains in bf16 autocast where the GPU has it (the loss in float32); train.precision=32-true "
+              "is the official float32",
+)
+
+# %% ../../nbs/13_detr3d.ipynb #8cd40667
+DETR3D_REPO = 'detr3d@34a4767'
+
+def _detr3d_model_rows()->list:
+    "The model half of `detr3d_res101_gridmask.py`: trunk, neck, decoder, head and loss."
+    cfg = lambda line: f'{DETR3D_REPO} projects/configs/detr3d/detr3d_res101_gridmask.py:{line}'
+    code = lambda path, line: f'{DETR3D_REPO} projects/mmdet3d_plugin/{path}:{line}'
+    S, N = Setting, RECIPE_NOTES
+    return [
+        S('img_backbone.depth', 'resnet101', cfg(34), 'model.backbone.arch'),
+        S('img_backbone.style', 'caffe', cfg(40), 'model.backbone.style', note=N['caffe_style']),
+        S('img_backbone.out_indices, img_neck.start_level=1', (1, 2, 3), cfg(36), 'model.backbone.out_indices',
+          note='out_indices (0, 1, 2, 3) with the FPN starting at its input 1 (line 47): stages 2-4 feed it'),
+        S('img_backbone.frozen_stages', 1, cfg(37), 'model.backbone.frozen_stages'),
+        S('img_backbone.norm_eval, BN requires_grad=False', True, cfg(39), 'model.backbone.norm_eval'),
+        S('img_backbone.dcn, stage_with_dcn', (2, 3), cfg(42), 'model.backbone.dcn_stages'),
+        S('img_backbone.with_cp', False, cfg(32), 'model.backbone.with_cp', note='not set: mmdetection\'s default'),
+        S('load_from (FCOS3D R101-DCN, nuScenes)', 'ckpts/fcos3d.pth', cfg(225), 'model.backbone.weights',
+          value='pretrained/fcos3d.pth', note=N['fcos3d']),
+        S('img_neck.out_channels', 256, cfg(46), 'model.backbone.fpn_channels'),
+        S('img_neck.num_outs (strides 8-64)', 4, cfg(49), 'model.backbone.num_levels'),
+        S("img_neck.add_extra_convs='on_output', relu_before_extra_convs", True, cfg(48), None, note=N['extra_convs']),
+        S('use_grid_mask (GridMask prob=0.7)', 0.7, cfg(31), 'model.backbone.grid_mask',
+          note=N['grid_mask'] + ' (models/detectors/detr3d.py:36)'),
+        S('num_query', 900, cfg(53), 'model.num_queries'),
+        S('decoder.num_layers', 6, cfg(63), 'model.num_layers'),
+        S('embed_dims', 256, cfg(70), 'model.embed_dims'),
+        S('num_heads', 8, cfg(71), 'model.num_heads'),
+        S('feedforward_channels', 512, cfg(79), 'model.ffn_dims'),
+        S('dropout, ffn_dropout (and Detr3DCrossAtten)', 0.1, cfg(80), 'model.dropout'),
+        S('Detr3DCrossAtten.num_points', 1, cfg(76), None, note='one point per query: kd3d samples the reference point itself'),
+        S('Detr3DCrossAtten.num_cams', 6, code('models/utils/detr3d_transformer.py', 241), 'model.num_cams'),
+        S('sigmoid weight per camera and level, summed', 'weighted_sum', code('models/utils/detr3d_transformer.py', 369),
+          'model.view_reduce'),
+        S('with_box_refine', True, cfg(57), 'model.with_box_refine'),
+        S('num_reg_fcs (mmdetection DETRHead)', 2, code('models/dense_heads/detr3d_head.py', 61), 'model.num_reg_fcs'),
+        S('point_cloud_range', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), cfg(11), 'model.pc_range', value=POINT_CLOUD_RANGE,
+          note=N['pc_range']),
+        S('bbox_coder.post_center_range', (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0), cfg(85), 'model.post_center_range',
+          note=N['post_range']),
+        S('bbox_coder.max_num', 300, cfg(87), 'model.max_num'),
+        S('bbox_coder.score_threshold', None, code('core/bbox/coders/nms_free_coder.py', 26), 'model.score_thresh', value=0.0,
+          note=N['score']),
+        S('code_weights', CODE_WEIGHTS, code('models/dense_heads/detr3d_head.py', 48), 'model.loss.code_weights'),
+        S('loss_cls.gamma (focal)', 2.0, cfg(98), 'model.loss.gamma'),
+        S('loss_cls.alpha', 0.25, cfg(99), 'model.loss.alpha'),
+        S('loss_cls.loss_weight', 2.0, cfg(100), 'model.loss.cls_weight'),
+        S('loss_bbox.loss_weight (L1)', 0.25, cfg(101), 'model.loss.reg_weight'),
+        S('loss_iou.loss_weight (GIoU)', 0.0, cfg(102), None, note=N['giou']),
+        S('assigner.cls_cost (FocalLossCost)', 2.0, cfg(111), 'model.loss.match_cls_weight'),
+        S('assigner.reg_cost (BBox3DL1Cost)', 0.25, cfg(112), 'model.loss.match_reg_weight'),
+        S('reg_cost on the first 8 numbers (no velocity)', False, code('core/bbox/assigners/hungarian_assigner_3d.py', 111),
+          'model.loss.match_velocity'),
+        S('reg_cost without code weights', False, code('core/bbox/assigners/hungarian_assigner_3d.py', 111),
+          'model.loss.match_code_weights'),
+        S('sync_cls_avg_factor', True, cfg(56), None, note=N['sync']),
+    ]
+
+# %% ../../nbs/13_detr3d.ipynb #888e0e41
+def _detr3d_data_train_rows()->list:
+    "The data and schedule half of `detr3d_res101_gridmask.py`."
+    cfg = lambda line: f'{DETR3D_REPO} projects/configs/detr3d/detr3d_res101_gridmask.py:{line}'
+    S, N = Setting, RECIPE_NOTES
+    return [
+        S('LoadMultiViewImageFromFiles, no resize (H, W)', (900, 1600), cfg(158), 'data.image_size'),
+        S('PadMultiViewImage size_divisor (to 928x1600)', 32, cfg(164), None, value=None, note=N['pad']),
+        S('PhotoMetricDistortionMultiViewImage', True, cfg(159), 'data.aug.photometric'),
+        S('no image flip', False, cfg(157), 'data.aug.flip', note=N['no_aug']),
+        S('no image resize augmentation', (1.0, 1.0), cfg(157), 'data.aug.resize_lim'),
+        S('no 3D rotation', (0.0, 0.0), cfg(157), 'data.aug.bev_rot_lim'),
+        S('img_norm_cfg.mean', IMAGENET_MEAN, cfg(15), 'data.img_mean', note=N['mean']),
+        S('img_norm_cfg.std', (1 / 255,) * 3, cfg(15), 'data.img_std', value=IMAGENET_STD, note=N['std']),
+        S('img_norm_cfg.to_rgb', False, cfg(15), None, value=True, note=N['to_rgb']),
+        S('ObjectRangeFilter(point_cloud_range)', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), cfg(161), 'data.gt_range',
+          value=POINT_CLOUD_RANGE, note=N['gt_range']),
+        S('no filter by class range', False, cfg(161), 'data.gt_class_range', note=N['gt_class_range']),
+        S('use_valid_flag (a LiDAR or radar point)', 1, cfg(198), 'data.gt_min_points'),
+        S('nuscenes_infos_train: the current frame only', 0, cfg(193), 'data.num_past'),
+        S('optimizer AdamW lr', 2e-4, cfg(207), 'train.lr'),
+        S('optimizer weight_decay', 0.01, cfg(212), 'train.weight_decay'),
+        S('custom_keys img_backbone lr_mult', {'trunk': 0.1}, cfg(210), 'train.lr_mult', note=N['lr_mult']),
+        S('grad_clip max_norm (L2)', 35.0, cfg(213), 'train.grad_clip'),
+        S('lr_config policy CosineAnnealing', 'cosine', cfg(216), 'train.schedule', note=N['cosine']),
+        S('warmup_iters (linear)', 500, cfg(218), 'train.warmup_steps'),
+        S('warmup_ratio', 1 / 3, cfg(219), 'train.warmup_ratio'),
+        S('min_lr_ratio', 1e-3, cfg(220), 'train.min_lr_ratio'),
+        S('total_epochs', 24, cfg(221), 'train.epochs'),
+        S('samples_per_gpu', 1, cfg(188), 'train.batch_size'),
+        S('GPUs x samples_per_gpu (the batch of the lr)', 8, f'{DETR3D_REPO} README.md:21', 'train.lr_batch', note=N['lr_batch']),
+        S('workers_per_gpu', 4, cfg(189), 'train.num_workers'),
+        S('fp16 (not set: float32)', '32-true', cfg(213), 'train.precision', value='auto', note=N['precision']),
+    ]
+
+OFFICIAL_RECIPES = {'detr3d-r101_24e_nuscenes': _detr3d_model_rows() + _detr3d_data_train_rows()}  # chapter 12c: config -> its recipe

@@ -182,13 +182,14 @@ class StreamPETRDecoderLayer(nn.Module):
                 token_pos:Tensor, # (B, S, C) their 3D position embedding
                 memory:Tensor, # (B, M', C) memory features (extra self-attention keys), M' may be 0
                 memory_pos:Tensor, # (B, M', C) their position embedding
-                memory_pad:Tensor # (B, M') True where a memory entry is invalid
+                memory_pad:Tensor, # (B, M') True where a memory entry is invalid
+                attn_mask:Tensor|None=None # (Q, Q+M') True where a query may not see a key (query denoising's mask)
                )->Tensor: # (B, Q, C)
         Q = query.shape[1]
         kv = torch.cat([query, memory], 1)  # (B, Q+M', C)
         pad = torch.cat([memory_pad.new_zeros(query.shape[0], Q), memory_pad], 1)  # (B, Q+M')
         out = self.self_attn(query + query_pos, kv + torch.cat([query_pos, memory_pos], 1), kv,
-                             key_padding_mask=pad, need_weights=False)[0]
+                             key_padding_mask=pad, attn_mask=attn_mask, need_weights=False)[0]
         query = self.norm1(query + self.drop1(out))
         out = self.cross_attn(query + query_pos, tokens + token_pos, tokens, need_weights=False)[0]
         query = self.norm2(query + self.drop2(out))

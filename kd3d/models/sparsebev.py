@@ -19,11 +19,13 @@ from .sampling import move_points_in_time, group_feats, sample_multiview_grouped
 from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_sigmoid, points_to_unit,
                               unit_to_points, POINT_CLOUD_RANGE)
 from .detector import Detector, TapSpec
+from ..official import Setting
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG', 'SparseBEVConfig', 'init_query_boxes', 'query_boxes_to_metric', 'ScaleAdaptiveSelfAttention',
-           'make_sample_points', 'AdaptiveSpatioTemporalSampling', 'AdaptiveMixing', 'SparseBEVDecoderLayer',
-           'SparseBEV', 'check_sparsebev_config', 'build_model']
+__all__ = ['PRESETS', 'CONFIG', 'SPARSEBEV_REPO', 'NUIMAGES_R50', 'OFFICIAL_RECIPES', 'SparseBEVConfig', 'init_query_boxes',
+           'query_boxes_to_metric', 'ScaleAdaptiveSelfAttention', 'make_sample_points',
+           'AdaptiveSpatioTemporalSampling', 'AdaptiveMixing', 'SparseBEVDecoderLayer', 'SparseBEV',
+           'check_sparsebev_config', 'build_model']
 
 # %% ../../nbs/14_sparsebev.ipynb #81be6eda
 def _paper_backbone()->BackboneConfig:
@@ -336,3 +338,136 @@ def build_model(cfg:dict|None=None # flat config: SparseBEVConfig fields, 'backb
 
 CONFIG = SparseBEVConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
 
+
+# %% ../../nbs/14_sparsebev.ipynb #1801b25a
+SPARSEBEV_REPO = 'SparseBEV@024778a'  # MCG-NJU/SparseBEV at the commit the recipe was read from
+_CFG = f'{SPARSEBEV_REPO} configs/r50_nuimg_704x256.py'
+_SRC = lambda path, line: f'{SPARSEBEV_REPO} {path}:{line}'
+NUIMAGES_R50 = 'pretrained/cascade_mask_rcnn_r50_fpn_coco-20e_20e_nuim_20201009_124951-40963960.pth'  # the official load_from, under pretrained/
+_IN_CODE = 'kd3d has no key for it: SparseBEV.loss_cfg (a HeadLossConfig) holds it, and the chapter checks it'
+
+_TRUNK_ROWS = [
+    Setting('img_backbone.depth', 'resnet50', f'{_CFG}:33', 'model.backbone.arch'),
+    Setting('img_backbone.out_indices', (0, 1, 2, 3), f'{_CFG}:35', 'model.backbone.out_indices'),
+    Setting('img_backbone.frozen_stages', 1, f'{_CFG}:36', 'model.backbone.frozen_stages'),
+    Setting('img_backbone.norm_eval', True, f'{_CFG}:38', 'model.backbone.norm_eval'),
+    Setting('img_backbone.norm_cfg.requires_grad', True, f'{_CFG}:37', 'model.backbone.norm_trainable',
+            note="kd3d's name: BatchNorm weight and bias train with fixed statistics (chapter 10)"),
+    Setting('img_backbone.with_cp', True, f'{_CFG}:40', 'model.backbone.with_cp'),
+    Setting('load_from (nuImages Cascade Mask R-CNN R50)', NUIMAGES_R50, f'{_CFG}:214', 'model.backbone.weights',
+            note='the official file, under pretrained/ (download link in the YAML); tests build the config without it'),
+    Setting("revise_keys [('backbone', 'img_backbone')]: the trunk only", False, f'{_CFG}:215', 'model.backbone.load_neck',
+            note="only backbone.* keys are renamed to the model's img_backbone.*; the checkpoint's neck.* never meets "
+                 "img_neck.*, so the FPN starts from random weights"),
+    Setting('img_neck.out_channels', 256, f'{_CFG}:44', 'model.backbone.fpn_channels'),
+    Setting('img_neck.num_outs', 4, f'{_CFG}:45', 'model.backbone.num_levels'),
+    Setting('img_norm_cfg.mean', (0.485, 0.456, 0.406), f'{_CFG}:47', 'data.img_mean',
+            note='(123.675, 116.28, 103.53) on 0-255 RGB (to_rgb) is ImageNet\'s mean on 0-1'),
+    Setting('img_norm_cfg.std', (0.229, 0.224, 0.225), f'{_CFG}:48', 'data.img_std', note='(58.395, 57.12, 57.375) / 255'),
+    Setting('data_aug.img_pad_cfg.size_divisor', 32, f'{_CFG}:56', None,
+            note='no key needed: 704 and 256 are multiples of 32, so the padding adds nothing at this size'),
+    Setting('use_grid_mask (GridMask ratio 0.5, prob 0.7)', 0.7, _SRC('models/sparsebev.py', '40-41'), 'model.backbone.grid_mask',
+            note="on every training batch with probability 0.7, all its T x N images under one mask (the official "
+                 "mask: stripes on both axes, no rotation, mode 1)"),
+    Setting('data_aug.img_color_aug (GpuPhotoMetricDistortion)', True, f'{_CFG}:54', 'data.aug.photometric',
+            note="mmdet's PhotoMetricDistortion parameters (brightness 32, contrast and saturation 0.5-1.5, hue 18, "
+                 "channel swap), drawn for each image; the official runs it on the GPU, kd3d in the loader"),
+]
+
+# %% ../../nbs/14_sparsebev.ipynb #9436e603
+_MODEL_ROWS = [
+    Setting('embed_dims', 256, f'{_CFG}:24', 'model.embed_dims'),
+    Setting('num_layers', 6, f'{_CFG}:25', 'model.num_layers'),
+    Setting('num_query', 900, f'{_CFG}:26', 'model.num_queries'),
+    Setting('num_frames', 8, f'{_CFG}:27', 'model.num_frames'),
+    Setting('num_levels', 4, f'{_CFG}:28', 'model.num_levels'),
+    Setting('num_points', 4, f'{_CFG}:29', 'model.num_points'),
+    Setting('SparseBEVSampling num_groups', 4, _SRC('models/sparsebev_transformer.py', 123), 'model.num_groups'),
+    Setting('AdaptiveMixing out_points', 128, _SRC('models/sparsebev_transformer.py', 124), 'model.mixing_out_points'),
+    Setting('FFN feedforward_channels', 512, _SRC('models/sparsebev_transformer.py', 125), 'model.ffn_dims'),
+    Setting('SparseBEVSelfAttention num_heads', 8, _SRC('models/sparsebev_transformer.py', 122), 'model.num_heads'),
+    Setting('SparseBEVSelfAttention dropout', 0.1, _SRC('models/sparsebev_transformer.py', 122), 'model.dropout'),
+    Setting('point_cloud_range', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), f'{_CFG}:20', 'model.pc_range',
+            value=(-51.2, -51.2, -0.5, 51.2, 51.2, 5.5),
+            note="the same x-y range; heights in kd3d's ego frame (road at 0) rather than the LiDAR frame 1.84 m up, "
+                 "so that the pillars start at the road (chapter 12's Note)"),
+    Setting('init_query_bbox z', 0.0, _SRC('models/sparsebev_head.py', 53), 'model.query_z'),
+    Setting('init_query_bbox log h', 1.5, _SRC('models/sparsebev_head.py', 55), 'model.query_log_h'),
+    Setting('velocity = displacement / time_diff', True, _SRC('models/sparsebev_transformer.py', '179-183'),
+            'model.velocity_as_displacement'),
+    Setting('code_weights', (2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0), f'{_CFG}:68', 'model.code_weights'),
+    Setting('stop_prev_grad', 0, f'{_CFG}:57', None, note='no key needed: kd3d runs every frame with gradient, as 0 does'),
+    Setting('query_denoising (10 groups)', True, f'{_CFG}:65-66', None,
+            note='not in kd3d: the noised ground-truth queries and their loss are left out (chapter 12\'s Note)'),
+]
+
+_LOSS_ROWS = [
+    Setting('loss_cls (focal) gamma, alpha', (2.0, 0.25), f'{_CFG}:96-97', None, note=_IN_CODE),
+    Setting('loss_cls.loss_weight', 2.0, f'{_CFG}:98', None, note=_IN_CODE),
+    Setting('loss_bbox (L1).loss_weight', 0.25, f'{_CFG}:99', None, note=_IN_CODE),
+    Setting('assigner cls_cost (FocalLossCost).weight', 2.0, f'{_CFG}:108', None, note=_IN_CODE),
+    Setting('assigner reg_cost (BBox3DL1Cost).weight', 0.25, f'{_CFG}:109', None, note=_IN_CODE),
+    Setting('assigner: code-weighted L1 cost, velocity included', True, _SRC('models/sparsebev_head.py', 310), None,
+            note=_IN_CODE + ' (match_code_weights, match_velocity)'),
+    Setting('sync_cls_avg_factor', True, f'{_CFG}:69', None,
+            note="no key needed: kd3d's detection_loss divides by the number of ground-truth boxes averaged over processes"),
+    Setting('bbox_coder.max_num', 300, f'{_CFG}:84', 'model.max_num'),
+    Setting('bbox_coder.score_threshold', 0.05, f'{_CFG}:86', 'model.score_thresh'),
+    Setting('bbox_coder.post_center_range', (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0), f'{_CFG}:82', None,
+            note="kd3d has no key for it: kd3d.models.head.POST_CENTER_RANGE, decode_predictions' default, holds it"),
+]
+
+# %% ../../nbs/14_sparsebev.ipynb #0e62600d
+_DATA_ROWS = [
+    Setting('LoadMultiViewImageFromMultiSweeps.sweeps_num', 7, f'{_CFG}:126', 'data.num_past'),
+    Setting('ann_file nuscenes_infos_*_sweep.pkl: camera sweeps', 'sweeps', f'{_CFG}:159', 'data.frame_source'),
+    Setting('train_interval (sweeps between frames)', (4, 8), _SRC('loaders/pipelines/loading.py', 45), 'data.train_interval'),
+    Setting('test_interval', 6, _SRC('loaders/pipelines/loading.py', 46), 'data.interval'),
+    Setting('time_diff: the mean of the six cameras\' times', 'camera mean', _SRC('models/sparsebev_transformer.py', '60-63'), None,
+            note="kd3d's frame_dt takes CAM_FRONT's time for a sweep and LIDAR_TOP's for a key frame; holding it needs an "
+                 "option in kd3d.data.select_frames (see the Note)"),
+    Setting('ida_aug_conf.final_dim', (256, 704), f'{_CFG}:117', 'data.image_size'),
+    Setting('ida_aug_conf.resize_lim', (0.38 / 0.44, 0.55 / 0.44), f'{_CFG}:116', 'data.aug.resize_lim',
+            note='official (0.38, 0.55) of the 1600 x 900 image; kd3d draws a factor on top of the scale that fits '
+                 '704 x 256, max(256/900, 704/1600) = 0.44, so (0.38, 0.55) / 0.44'),
+    Setting('ida_aug_conf.bot_pct_lim', (0.0, 0.0), f'{_CFG}:118', 'data.aug.bot_pct_lim'),
+    Setting('crop_w ~ U(0, newW - fW)', (0.0, 1.0), _SRC('loaders/pipelines/transforms.py', 325), 'data.aug.crop_x_lim',
+            note='the crop anywhere in the horizontal slack; evaluation takes the centre (0.5), as official'),
+    Setting('ida_aug_conf.rand_flip', True, f'{_CFG}:121', 'data.aug.flip'),
+    Setting('ida_aug_conf.rot_lim', (0.0, 0.0), f'{_CFG}:119', None, note='no key needed: no image rotation, and kd3d has none'),
+    Setting('GlobalRotScaleTransImage.rot_range', (-0.3925, 0.3925), f'{_CFG}:131', 'data.aug.bev_rot_lim'),
+    Setting('GlobalRotScaleTransImage.scale_ratio_range', (0.95, 1.05), f'{_CFG}:131', 'data.aug.bev_scale_lim'),
+    Setting('ObjectRangeFilter(point_cloud_range)', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), f'{_CFG}:128', 'data.gt_range',
+            note='x-y only, as mmdet3d; kd3d filters in the ego frame after the BEV rotation and scaling, the official '
+                 'in the LiDAR frame before them (its pipeline runs the filter first)'),
+    Setting('no filter by the devkit\'s class ranges', False, f'{_CFG}:124-135', 'data.gt_class_range',
+            note="the official keeps every box inside the square; kd3d's default would also drop boxes beyond their class's "
+                 "evaluation range (chapter 03)"),
+    Setting('use_valid_flag', 1, f'{_CFG}:164', 'data.gt_min_points',
+            note='valid_flag keeps boxes with num_lidar_pts + num_radar_pts > 0, i.e. at least 1 point'),
+]
+
+_OPTIM_ROWS = [
+    Setting('optimizer.lr', 2e-4, f'{_CFG}:188', 'train.lr'),
+    Setting('batch_size (the global batch)', 8, f'{_CFG}:211', 'train.lr_batch',
+            note='kd3d scales the lr linearly from this global batch; the official runs it on 8 GPUs'),
+    Setting('samples_per_gpu = batch_size // world_size', 1, _SRC('train.py', 101), 'train.batch_size'),
+    Setting('optimizer.weight_decay', 0.01, f'{_CFG}:193', 'train.weight_decay'),
+    Setting('paramwise_cfg.custom_keys lr_mult', {'trunk': 0.1, 'sampling_offset': 0.1}, f'{_CFG}:189-192', 'train.lr_mult',
+            note="img_backbone is kd3d's backbone.trunk; the FPN (img_neck) stays at 1x, as official"),
+    Setting('optimizer_config.grad_clip.max_norm', 35.0, f'{_CFG}:199', 'train.grad_clip'),
+    Setting('Fp16OptimizerHook, loss_scale 512', '16-mixed', f'{_CFG}:197-198', 'train.precision', value='auto',
+            note="kd3d's auto is bf16-mixed on GPUs that have it (the range of fp32, no loss scale), else 32-true; the "
+                 "official autocasts only the image backbone and neck (auto_fp16 on extract_img_feat)"),
+    Setting('lr_config.policy', 'cosine', f'{_CFG}:204', 'train.schedule',
+            note="mmcv's CosineAnnealing under the EpochBasedRunner (by_epoch=True, its default) lowers the lr once per "
+                 "epoch; kd3d's cosine moves every step (warm-up is per step in both)"),
+    Setting('lr_config.warmup_iters', 500, f'{_CFG}:206', 'train.warmup_steps'),
+    Setting('lr_config.warmup_ratio', 1 / 3, f'{_CFG}:207', 'train.warmup_ratio'),
+    Setting('lr_config.min_lr_ratio', 1e-3, f'{_CFG}:208', 'train.min_lr_ratio'),
+    Setting('total_epochs', 24, f'{_CFG}:210', 'train.epochs'),
+]
+
+OFFICIAL_RECIPES = {  # {shipped config: its official recipe}; chapter 12c's check_recipe and tests/test_recipes.py read it
+    'sparsebev-r50_24e_nuscenes': _TRUNK_ROWS + _MODEL_ROWS + _LOSS_ROWS + _DATA_ROWS + _OPTIM_ROWS,
+}

@@ -4,8 +4,8 @@
 
 # %% ../../nbs/15_streampetr.ipynb #e28dc677
 from __future__ import annotations
-import math
-from dataclasses import dataclass, field
+import math, re
+from dataclasses import dataclass, field, replace
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,11 +17,14 @@ from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
 from .head import (detection_loss, decode_predictions, HeadLossConfig, inverse_sigmoid, points_to_unit,
                               unit_to_points, POINT_CLOUD_RANGE)
+from .denoising import denoising_queries, denoising_attn_mask, denoising_loss
 from .petr import MotionLayerNorm, PositionEmbedding3D, StreamPETRDecoderLayer, align_memory, depth_bins, empty_memory, frustum_points, lift_frustum, motion_code, nerf_encoding, push_memory, sine_embedding
 from .detector import Detector, TapSpec
+from ..official import Setting
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG', 'StreamPETRConfig', 'StreamPETR', 'frame_plan', 'check_streampetr_config', 'build_model']
+__all__ = ['PRESETS', 'CONFIG', 'STREAMPETR_REPO', 'OFFICIAL_RECIPES', 'StreamPETRConfig', 'StreamPETR', 'frame_plan',
+           'check_streampetr_config', 'build_model']
 
 # %% ../../nbs/15_streampetr.ipynb #006a6d29
 def _paper_backbone()->BackboneConfig:
@@ -56,6 +59,10 @@ class StreamPETRConfig:
     with_cp:bool = True # gradient checkpointing of decoder layers in training (official: on)
     max_num:int = 300 # boxes kept per sample when decoding
     score_thresh:float = 0.0 # boxes scoring below are dropped when decoding
+    dn_groups:int = 10 # query denoising in training (chapter 15_denoising): noised copies of each box (official scalar 10); 0: off
+    dn_noise_scale:float = 1.0 # the largest centre shift, in half box sizes (official noise_scale)
+    dn_split:float = 0.75 # copies shifted further (in those units) are background (official split)
+    dn_weight:float = 1.0 # weight of the denoising terms (official dn_weight)
 
 # %% ../../nbs/15_streampetr.ipynb #64b8c5d9
 class StreamPETR(Detector):
@@ -120,7 +127,8 @@ def forward_frame(self:StreamPETR, feats:Tensor, # (B, N, C, h, w) the FPN level
                   img_shape:tuple, # (H, W)
                   memory:dict, # the queue (`empty_memory` for none)
                   pose:Tensor, # (B, 4, 4) this frame's ego -> global
-                  time:Tensor # (B,) this frame's time on the memory's clock, seconds
+                  time:Tensor, # (B,) this frame's time on the memory's clock, seconds
+                  dn:dict|None=None # `denoising_queries` of this frame (training only): D copies go first, then split off
                  )->dict: # cls (L, B, Q, K), boxes (L, B, Q, 10) metric, query_feats (L, B, Q, C), reference_points (B, Q, 3) metres, aligned memory
     "One frame of StreamPETR in its own ego frame (Q = num_queries + num_propagated)."
     cfg = self.cfg
@@ -132,6 +140,8 @@ def forward_frame(self:StreamPETR, feats:Tensor, # (B, N, C, h, w) the FPN level
     token_pos = self.position_encoder(pts) * self.featurized_pe(tokens).sigmoid()  # (B, N*h*w, C)
     # 2. current queries
     ref = self.reference_points.weight[None].expand(B, -1, -1)  # (B, Qn, 3) in [0, 1]
+    D = 0 if dn is None else dn['reference_points'].shape[1]
+    if D: ref = torch.cat([dn['reference_points'].to(ref), ref], 1)  # (B, D + Qn, 3): the noised copies first
     query_pos = self.query_embedding(sine_embedding(ref, C // 2))  # (B, Qn, C)
     tgt = torch.zeros_like(query_pos)
     # 3. memory seen from this frame
@@ -155,17 +165,19 @@ def forward_frame(self:StreamPETR, feats:Tensor, # (B, N, C, h, w) the FPN level
     query_pos = torch.cat([query_pos, mem_pos[:, :P]], 1)  # (B, Q, C)
     ref = torch.cat([ref, mem_ref[:, :P]], 1)  # (B, Q, 3)
     # 5. decoder and branches
+    mask = denoising_attn_mask(cfg.dn_groups, dn['group_size'], query.shape[1] - D, mem_feat.shape[1] - P, query.device) if D else None
     outs = []
     for layer in self.layers:
-        query = self._maybe_cp(layer, query, query_pos, tokens, token_pos, mem_feat[:, P:], mem_pos[:, P:], ~valid[:, P:])
+        query = self._maybe_cp(layer, query, query_pos, tokens, token_pos, mem_feat[:, P:], mem_pos[:, P:], ~valid[:, P:], mask)
         outs.append(self.post_norm(query))
     dec = torch.nan_to_num(torch.stack(outs))  # (L, B, Q, C)
     cls = self.cls_branch(dec)  # (L, B, Q, K)
     delta = self.reg_branch(dec)  # (L, B, Q, 10)
     centre = unit_to_points((delta[..., :3] + inverse_sigmoid(ref)).sigmoid(), cfg.pc_range)  # (L, B, Q, 3) metres
     boxes = torch.cat([centre, delta[..., 3:]], -1)
-    return dict(cls=cls, boxes=boxes, query_feats=dec, reference_points=unit_to_points(ref, cfg.pc_range),
-                memory_points=al['points'], memory_valid=valid, memory_feats=mem_feat)
+    extra = dict(dn_cls=cls[:, :, :D], dn_boxes=boxes[:, :, :D]) if D else {}
+    return dict(cls=cls[:, :, D:], boxes=boxes[:, :, D:], query_feats=dec[:, :, D:], reference_points=unit_to_points(ref[:, D:], cfg.pc_range),
+                memory_points=al['points'], memory_valid=valid, memory_feats=mem_feat, **extra)
 
 # %% ../../nbs/15_streampetr.ipynb #fafb4101
 @patch
@@ -240,9 +252,12 @@ def _forward(self:StreamPETR, batch:dict)->dict:
         with torch.set_grad_enabled(grad and torch.is_grad_enabled()):
             levels = self.backbone(img[:, group])  # levels x (B, len(group), N, C, h, w)
         for i, t in enumerate(group): feats[t] = [lv[:, i] for lv in levels]
+    dn = (denoising_queries(batch['gt_boxes'], batch['gt_labels'], cfg.dn_groups, cfg.dn_noise_scale, cfg.dn_split, cfg.pc_range,
+                            cfg.num_classes) if self.training and cfg.dn_groups > 0 and 'gt_boxes' in batch else None)  # the current frame's
     for step, t in enumerate(order):
         with torch.set_grad_enabled(t in grad_steps and torch.is_grad_enabled()):
-            out = self.forward_frame(feats[t][cfg.position_level], own[:, t].float(), img_shape, memory, ego_pose[:, t], frame_dt[:, t])
+            out = self.forward_frame(feats[t][cfg.position_level], own[:, t].float(), img_shape, memory, ego_pose[:, t], frame_dt[:, t],
+                                     dn if t == 0 else None)
         if step < len(order) - 1 or stream:
             memory = self.write_memory(memory, out, ego_pose[:, t], frame_dt[:, t], written[:, step])
     if stream:
@@ -251,11 +266,14 @@ def _forward(self:StreamPETR, batch:dict)->dict:
     img_feats = [torch.stack([feats[t][l] for t in frames], 1) for l in range(len(feats[0]))]  # levels x (B, T', N, C, h, w)
     return dict(cls_logits=out['cls'], boxes=out['boxes'], query_feats=out['query_feats'], img_feats=img_feats,
                 reference_points=out['reference_points'], memory_points=out['memory_points'],
-                memory_valid=out['memory_valid'], memory_feats=out['memory_feats'])
+                memory_valid=out['memory_valid'], memory_feats=out['memory_feats'],
+                **({'dn_cls_logits': out['dn_cls'], 'dn_boxes': out['dn_boxes'], 'dn': dn} if 'dn_cls' in out else {}))
 
 def _loss(self:StreamPETR, taps:dict, batch:dict)->dict:
-    "Focal + L1 detection losses of every layer on the current frame (`kd3d.models.head.detection_loss`)."
-    return detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg)
+    "Focal + L1 detection losses of every layer on the current frame (`kd3d.models.head.detection_loss`), and the denoising terms."
+    losses = detection_loss(taps['cls_logits'], taps['boxes'], batch['gt_boxes'], batch['gt_labels'], self.loss_cfg)
+    if 'dn' in taps: losses.update(denoising_loss(taps['dn_cls_logits'], taps['dn_boxes'], taps['dn'], self.loss_cfg, self.cfg.dn_split, self.cfg.dn_weight))
+    return losses
 
 @torch.no_grad()
 def _predict(self:StreamPETR, taps:dict, batch:dict)->list:
@@ -263,6 +281,25 @@ def _predict(self:StreamPETR, taps:dict, batch:dict)->list:
     return decode_predictions(taps['cls_logits'][-1], taps['boxes'][-1], max_num=self.cfg.max_num, score_thresh=self.cfg.score_thresh)
 
 StreamPETR.forward, StreamPETR.loss, StreamPETR.predict = _forward, _loss, _predict
+
+# %% ../../nbs/15_streampetr.ipynb #26fb04e2
+def _one_sample(batch:dict, b:int)->dict:
+    "Sample `b` of a collated batch, as a batch of one (`img_shape` is shared)."
+    return {k: v[b:b + 1] if isinstance(v, (Tensor, list)) and k != 'img_shape' else v for k, v in batch.items()}
+
+def _join_taps(taps:list)->dict:
+    "Single-sample taps as one batch's: per-layer taps joined on dim 1, the others on dim 0, `img_feats` the current frame."
+    per_layer = ('cls_logits', 'boxes', 'query_feats')
+    return {k: [torch.cat([t[k][l][:, :1] for t in taps]) for l in range(len(v))] if k == 'img_feats'
+            else torch.cat([t[k] for t in taps], 1 if k in per_layer else 0) for k, v in taps[0].items()}
+
+def _streamed_forward(self:StreamPETR, batch:dict)->dict:
+    "`forward`; streaming in evaluation, a batch runs sample by sample, so a sample can continue from the one before it."
+    B = batch['frame_dt'].shape[0]
+    if self.streaming and not self.training and B > 1: return _join_taps([_forward(self, _one_sample(batch, b)) for b in range(B)])
+    return _forward(self, batch)
+
+StreamPETR.forward = _streamed_forward
 
 # %% ../../nbs/15_streampetr.ipynb #408f4692
 @patch
@@ -304,8 +341,9 @@ PRESETS = {
             'embed_dims': 64, 'num_queries': 128, 'num_propagated': 32, 'topk_proposals': 32, 'memory_len': 64,
             'num_layers': 2, 'num_heads': 4, 'ffn_dims': 128, 'dropout': 0.0, 'depth_num': 16,
             'move_with_velocity': True, 'with_cp': False},
-    'r50_paper': {},
-    'r50_paper_428q': {'num_queries': 428},
+    'r50_paper': {'streaming': True},  # the official evaluation streams ("The official recipe")
+    'r50_paper_428q': {'num_queries': 300, 'num_propagated': 128, 'topk_proposals': 128, 'memory_len': 512,
+                       'streaming': True},  # stream_petr_r50_flash_704_bs2_seq_428q_nui_60e: 300 + 128 = 428 queries
 }
 
 def build_model(cfg:dict|None=None # flat config: `StreamPETRConfig` fields, 'backbone.<field>' (or a nested 'backbone' dict)
@@ -315,3 +353,182 @@ def build_model(cfg:dict|None=None # flat config: `StreamPETRConfig` fields, 'ba
 
 CONFIG = StreamPETRConfig  # the config class `build_model` fills: `kd3d train --print-config` lists its every field
 
+
+# %% ../../nbs/15_streampetr.ipynb #49faa67f
+STREAMPETR_REPO = 'StreamPETR@95f6470'  # exiawsh/StreamPETR at the commit the recipe was read from
+_SEQ24 = f'{STREAMPETR_REPO} projects/configs/StreamPETR/stream_petr_r50_flash_704_bs2_seq_24e.py'
+_SRC = lambda path, line: f'{STREAMPETR_REPO} projects/mmdet3d_plugin/{path}:{line}'
+_S = lambda line: f'{_SEQ24}:{line}'
+_IN_CODE = 'kd3d has no key for it: StreamPETR.loss_cfg (a HeadLossConfig) holds it, and the chapter checks it'
+
+_TRUNK_ROWS = [
+    Setting("img_backbone.pretrained 'torchvision://resnet50'", 'torchvision:IMAGENET1K_V1', _S(42), 'model.backbone.weights',
+            note="torchvision's ImageNet R50 (mmcv's torchvision:// URLs are IMAGENET1K_V1); tests build the config without it"),
+    Setting('img_backbone.depth', 'resnet50', _S(44), 'model.backbone.arch'),
+    Setting('img_backbone.out_indices', (2, 3), _S(46), 'model.backbone.out_indices'),
+    Setting('img_backbone.frozen_stages', -1, _S(47), 'model.backbone.frozen_stages'),
+    Setting("img_backbone.norm_cfg requires_grad=False, norm_eval=True", True, _S('48-49'), 'model.backbone.norm_eval',
+            note='statistics and affine parameters all frozen: FrozenBatchNorm2d, exactly'),
+    Setting('img_backbone.with_cp', True, _S(50), 'model.backbone.with_cp'),
+    Setting('img_neck (CPFPN).out_channels', 256, _S(55), 'model.backbone.fpn_channels'),
+    Setting('img_neck (CPFPN).num_outs', 2, _S(56), 'model.backbone.num_levels'),
+    Setting('position_level (stride 16)', 0, _SRC('models/detectors/petr3d.py', '42-43'), 'model.position_level'),
+    Setting('img_norm_cfg.mean', (0.485, 0.456, 0.406), _S(14), 'data.img_mean',
+            note='(123.675, 116.28, 103.53) on 0-255 RGB (to_rgb) is ImageNet\'s mean on 0-1'),
+    Setting('img_norm_cfg.std', (0.229, 0.224, 0.225), _S(14), 'data.img_std', note='(58.395, 57.12, 57.375) / 255'),
+    Setting('use_grid_mask: GridMask(prob=0.7)', 0.7, _S(40), 'model.backbone.grid_mask',
+            note='the official mask (petr3d.py:52: both axes, ratio 0.5, no rotation, mode 1) on a training batch with '
+                 'probability 0.7; streaming, the official draws it once per step, for the one frame of the step'),
+    Setting('img_roi_head (FocalHead, the 2D auxiliary head)', True, _S('57-77'), None,
+            note='not in kd3d: the 2D boxes, centres and depths it learns from are not in kd3d batches (see the Note above)'),
+]
+
+_HEAD_ROWS = [
+    Setting('num_query', 644, _S(82), 'model.num_queries'),
+    Setting('memory_len', 1024, _S(83), 'model.memory_len'),
+    Setting('topk_proposals', 256, _S(84), 'model.topk_proposals'),
+    Setting('num_propagated', 256, _S(85), 'model.num_propagated'),
+    Setting('with_ego_pos', True, _S(86), 'model.with_ego_pos'),
+    Setting('match_with_velo', False, _S(87), None, note=_IN_CODE + ' (match_velocity)'),
+    Setting('scalar (denoising groups)', 10, _S(88), 'model.dn_groups'),
+    Setting('noise_scale', 1.0, _S(89), 'model.dn_noise_scale'),
+    Setting('dn_weight', 1.0, _S(90), 'model.dn_weight'),
+    Setting('split', 0.75, _S(91), 'model.dn_split'),
+    Setting('LID', True, _S(92), 'model.lid'),
+    Setting('position_range', (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0), _S(94), 'model.position_range'),
+    Setting('depth_num', 64, _SRC('models/dense_heads/streampetr_head.py', 97), 'model.depth_num'),
+    Setting('depth_start', 1.0, _SRC('models/dense_heads/streampetr_head.py', 99), 'model.depth_start'),
+    Setting('code_weights', (2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0), _S(95), 'model.code_weights'),
+    Setting('point_cloud_range', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), _S(11), 'model.pc_range',
+            value=(-51.2, -51.2, -0.5, 51.2, 51.2, 5.5),
+            note="the same x-y range; heights in kd3d's ego frame (road at 0) rather than the LiDAR frame 1.84 m up "
+                 "(chapter 12's Note)"),
+    Setting('decoder num_layers', 6, _S(101), 'model.num_layers'),
+    Setting('attention num_heads', 8, _S(108), 'model.num_heads'),
+    Setting('attention dropout', 0.1, _S(109), 'model.dropout'),
+    Setting('PETRMultiheadFlashAttention (cross-attention)', 'flash', _S(111), None,
+            note="no key needed: the same attention; kd3d's nn.MultiheadAttention lets PyTorch pick its fused kernel"),
+    Setting('feedforward_channels', 2048, _S(116), 'model.ffn_dims'),
+    Setting('decoder with_cp', True, _S(118), 'model.with_cp'),
+]
+
+# %% ../../nbs/15_streampetr.ipynb #24fa2d3a
+_LOSS_ROWS = [
+    Setting('loss_cls (focal) gamma, alpha', (2.0, 0.25), _S('132-133'), None, note=_IN_CODE),
+    Setting('loss_cls.loss_weight', 2.0, _S(134), None, note=_IN_CODE),
+    Setting('loss_bbox (L1).loss_weight', 0.25, _S(135), None, note=_IN_CODE),
+    Setting('assigner cls_cost (FocalLossCost).weight', 2.0, _S(145), None, note=_IN_CODE),
+    Setting('assigner reg_cost (BBox3DL1Cost).weight', 0.25, _S(146), None, note=_IN_CODE),
+    Setting('bbox_coder.max_num', 300, _S(126), 'model.max_num'),
+    Setting('bbox_coder.score_threshold (not set: none)', 0.0, _S('122-128'), 'model.score_thresh',
+            note='no threshold; sigmoid scores are always above 0'),
+    Setting('bbox_coder.post_center_range', (-61.2, -61.2, -10.0, 61.2, 61.2, 10.0), _S(124), None,
+            note="kd3d has no key for it: kd3d.models.head.POST_CENTER_RANGE, decode_predictions' default, holds it"),
+]
+
+_FRAME_ROWS = [
+    Setting('ann_file nuscenes2d_temporal_infos: key frames', 'keyframes', _S(213), 'data.frame_source'),
+    Setting('queue_length = 1: no past frame in a sample', 0, _S(26), 'data.num_past', value=4,
+            note='official: 1 frame, the memory streamed from the previous step; kd3d: a window of 4 past key frames '
+                 'run without gradient, which fills the memory as the stream does (see the Note)'),
+    Setting('seq_mode: scenes in order, memory carried across steps', True, _S(216), None,
+            note="kd3d has no key for it: kd3d.train shuffles samples; the sliding window of data.num_past stands in"),
+    Setting('seq_split_num (sequences per scene)', 2, _S(215), None, note='no key: kd3d has no streaming training (previous row)'),
+    Setting('key frames next to each other', 1, _S(213), 'data.interval',
+            note='the stream visits every key frame of a scene; the window takes consecutive ones'),
+    Setting('num_frame_head_grads = num_frame_backbone_grads', 1, _S('37-38'), 'model.grad_frames'),
+    Setting('num_frame_losses', 1, _S(39), None,
+            note="no key needed: kd3d's loss is on the current frame only, which is 1 frame"),
+    Setting('timestamp of a frame: the LiDAR time', 'lidar', _SRC('datasets/nuscenes_dataset.py', 189), None,
+            note="no key needed: kd3d's key-frame frame_dt is the sample's (LIDAR_TOP) time"),
+    Setting('evaluation streams, the memory reset at a new scene', True, _SRC('models/detectors/petr3d.py', '299-306'),
+            'model.streaming', note='kd3d streams where consecutive calls continue a scene; under DDP it falls back to '
+                                    'the window (see the Note)'),
+]
+
+_AUG_ROWS = [
+    Setting('ida_aug_conf.final_dim', (256, 704), _S(159), 'data.image_size'),
+    Setting('ida_aug_conf.resize_lim', (0.38 / 0.44, 0.55 / 0.44), _S(158), 'data.aug.resize_lim',
+            note='official (0.38, 0.55) of the 1600 x 900 image; kd3d draws a factor on top of the scale that fits '
+                 '704 x 256, max(256/900, 704/1600) = 0.44, so (0.38, 0.55) / 0.44'),
+    Setting('ida_aug_conf.bot_pct_lim', (0.0, 0.0), _S(160), 'data.aug.bot_pct_lim'),
+    Setting('crop_w ~ U(0, newW - fW)', (0.0, 1.0), _SRC('datasets/pipelines/transform_3d.py', 283), 'data.aug.crop_x_lim',
+            note='the crop anywhere in the horizontal slack; evaluation takes the centre (0.5), as official'),
+    Setting('ida_aug_conf.rand_flip', True, _S(164), 'data.aug.flip'),
+    Setting('ida_aug_conf.rot_lim', (0.0, 0.0), _S(161), None, note='no key needed: no image rotation, and kd3d has none'),
+    Setting('GlobalRotScaleTransImage.rot_range', (-0.3925, 0.3925), _S(174), 'data.aug.bev_rot_lim'),
+    Setting('GlobalRotScaleTransImage.scale_ratio_range', (0.95, 1.05), _S(176), 'data.aug.bev_scale_lim'),
+    Setting('GlobalRotScaleTransImage.translation_std', (0, 0, 0), _S(175), None, note='no key needed: no translation'),
+    Setting('no PhotoMetricDistortion in train_pipeline', False, _S('166-185'), 'data.aug.photometric'),
+    Setting('ObjectRangeFilter(point_cloud_range)', (-51.2, -51.2, -5.0, 51.2, 51.2, 3.0), _S(170), 'data.gt_range',
+            note='x-y only, as mmdet3d; kd3d filters in the ego frame after the BEV rotation and scaling, the official '
+                 'in the LiDAR frame before them'),
+    Setting("no filter by the devkit's class ranges", False, _S('166-185'), 'data.gt_class_range',
+            note="the official keeps every box inside the square; kd3d's default would also drop boxes beyond their "
+                 "class's evaluation range (chapter 03)"),
+    Setting('use_valid_flag', 1, _S(223), 'data.gt_min_points',
+            note='valid_flag keeps boxes with num_lidar_pts + num_radar_pts > 0, i.e. at least 1 point'),
+]
+
+# %% ../../nbs/15_streampetr.ipynb #207c8540
+_OPTIM_ROWS = [
+    Setting('optimizer.lr', 4e-4, _S(235), 'train.lr'),
+    Setting('samples_per_gpu = batch_size', 2, _S(208), 'train.batch_size'),
+    Setting('num_gpus x batch_size', 16, _S('21-22'), 'train.lr_batch', note='kd3d scales the lr linearly from this global batch'),
+    Setting('optimizer.weight_decay', 0.01, _S(240), 'train.weight_decay'),
+    Setting("paramwise_cfg.custom_keys img_backbone lr_mult", {'trunk': 0.25}, _S(238), 'train.lr_mult',
+            note="img_backbone is kd3d's backbone.trunk; the FPN (img_neck) stays at 1x, as official"),
+    Setting('optimizer_config.grad_clip.max_norm', 35.0, _S(242), 'train.grad_clip'),
+    Setting("Fp16OptimizerHook, loss_scale 'dynamic'", '16-mixed', _S(242), 'train.precision', value='auto',
+            note="kd3d's auto is bf16-mixed on GPUs that have it (the range of fp32, no loss scale), else 32-true"),
+    Setting('lr_config.policy', 'cosine', _S(245), 'train.schedule',
+            note='per iteration (the IterBasedRunner), as kd3d'),
+    Setting('lr_config.warmup_iters', 500, _S(247), 'train.warmup_steps'),
+    Setting('lr_config.warmup_ratio', 1 / 3, _S(248), 'train.warmup_ratio'),
+    Setting('lr_config.min_lr_ratio', 1e-3, _S(249), 'train.min_lr_ratio'),
+    Setting('num_epochs (max_iters = 24 x 28130 // 16)', 24, _S('23-24'), 'train.epochs',
+            note="kd3d's epoch is 28130 // 16 = 1758 steps at the global batch 16 (it drops the last partial batch), so the "
+                 "same 42,192 iterations"),
+    Setting('find_unused_parameters', False, _S(253), 'train.find_unused_parameters'),
+]
+
+# %% ../../nbs/15_streampetr.ipynb #333c50e3
+_SEQ428 = f'{STREAMPETR_REPO} projects/configs/StreamPETR/stream_petr_r50_flash_704_bs2_seq_428q_nui_60e.py'
+
+def _line_in_428q(n:int)->int:
+    "The 428q file is the 24e file with line 42 (the trunk's weights) made three lines and the blank line 232 dropped."
+    return n + (2 if 43 <= n <= 231 else 1 if n >= 233 else 0)
+
+def _moved_to_428q(s:Setting)->Setting:
+    "A row of the 24e recipe, its source moved to the same line of the 428q file."
+    if not s.source.startswith(_SEQ24 + ':'): return s
+    lines = re.sub(r'\d+', lambda m: str(_line_in_428q(int(m.group()))), s.source[len(_SEQ24) + 1:])
+    return replace(s, source=f'{_SEQ428}:{lines}')
+
+_NUIMAGES_R50 = 'pretrained/cascade_mask_rcnn_r50_fpn_coco-20e_20e_nuim_20201009_124951-40963960.pth'  # the official checkpoint, under pretrained/
+_CHANGED_428Q = [  # the settings the 428q file changes, each replacing the 24e row of its kd3d key
+    Setting("img_backbone.init_cfg: Pretrained, the nuImages R50", _NUIMAGES_R50, f'{_SEQ428}:42-44', 'model.backbone.weights',
+            note="init_cfg Pretrained (prefix backbone.): the nuImages Cascade Mask R-CNN R50 trunk, under pretrained/ "
+                 "(download link in the YAML); tests build the config without it"),
+    Setting('num_query', 300, f'{_SEQ428}:84', 'model.num_queries'),
+    Setting('memory_len', 512, f'{_SEQ428}:85', 'model.memory_len'),
+    Setting('topk_proposals', 128, f'{_SEQ428}:86', 'model.topk_proposals'),
+    Setting('num_propagated', 128, f'{_SEQ428}:87', 'model.num_propagated'),
+    Setting("paramwise_cfg.custom_keys img_backbone lr_mult", {'trunk': 0.1}, f'{_SEQ428}:239', 'train.lr_mult',
+            note="img_backbone is kd3d's backbone.trunk; the FPN (img_neck) stays at 1x, as official"),
+    Setting('num_epochs (max_iters = 60 x 28130 // 16)', 60, f'{_SEQ428}:24', 'train.epochs',
+            note="kd3d's epoch is 28130 // 16 = 1758 steps at the global batch 16, so the same 105,480 iterations"),
+]
+
+def _recipe_428q(rows:list)->list:
+    "The 428q recipe: the 24e rows on the 428q file's lines, the changed ones replaced, the trunk-only loading added."
+    changed = {s.key: s for s in _CHANGED_428Q}
+    out = [changed.get(s.key) or _moved_to_428q(s) for s in rows]
+    return out + [Setting("init_cfg prefix 'backbone.': the trunk only", False, f'{_SEQ428}:44', 'model.backbone.load_neck',
+                          note="the checkpoint's 4-input FPN is not loaded, as official (it would not fit the 2-level CPFPN)")]
+
+_RECIPE_24E = _TRUNK_ROWS + _HEAD_ROWS + _LOSS_ROWS + _FRAME_ROWS + _AUG_ROWS + _OPTIM_ROWS
+OFFICIAL_RECIPES = {  # {shipped config: its official recipe}; chapter 12c's check_recipe and tests/test_recipes.py read it
+    'streampetr-r50_24e_nuscenes': _RECIPE_24E,
+    'streampetr-r50-428q_60e_nuscenes': _recipe_428q(_RECIPE_24E),
+}
