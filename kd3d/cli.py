@@ -8,7 +8,8 @@ import argparse, dataclasses, json, os, sys
 from pathlib import Path
 from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
-from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module, detector_config
+from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module
+from .official import detector_settings
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill
 from .table import run_table
@@ -31,7 +32,7 @@ def resolved_model_yaml(model_cfg:ModelConfig, # cfg.model or cfg.teacher
     "Every setting of the detector `model_cfg` builds: its preset, the overrides, and the defaults of its `CONFIG` class."
     mod = model_module(model_cfg.name)
     if not hasattr(mod, 'CONFIG'): return f"# {head}: {mod.__name__} has no CONFIG class; its settings are preset {model_cfg.preset!r} plus the overrides\n"
-    flat = flatten_config(config_from_flat(detector_config(model_cfg), mod.CONFIG, source=mod.__name__))
+    flat = detector_settings(model_cfg)  # chapter 12c: the preset, the overrides and the CONFIG defaults
     lines = [f"# {head} as built: {model_cfg.name}, preset {model_cfg.preset}, overrides on top (every field, defaults included)"]
     return '\n'.join(lines + [f"#   {k}: {v if isinstance(v, str) else json.dumps(v)}" for k, v in flat.items()]) + '\n'  # YAML's spelling
 

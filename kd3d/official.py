@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from .config import ExperimentConfig, ConfigError, flatten_config, config_from_flat, load_config
 
 # %% auto #0
-__all__ = ['SAME', 'DETECTOR_MODULES', 'is_same', 'Setting', 'resolved_settings', 'same_value', 'check_recipe', 'recipe_table',
-           'official_recipes']
+__all__ = ['SAME', 'DETECTOR_MODULES', 'is_same', 'Setting', 'detector_settings', 'resolved_settings', 'same_value',
+           'check_recipe', 'recipe_table', 'official_recipes']
 
 # %% ../nbs/12c_official.ipynb #f64b69e9
 class _Same:
@@ -37,18 +37,19 @@ class Setting:
     def expected(self): return self.official if is_same(self.value) else self.value
 
 # %% ../nbs/12c_official.ipynb #aea1ede3
+def detector_settings(m # a `ModelConfig` (cfg.model, or a distillation's cfg.teacher)
+                     )->dict: # {field: value}, e.g. 'num_queries', 'backbone.weights'
+    "Every setting of the detector `m` builds: its preset, the overrides on top, and the defaults of its config class (`CONFIG`)."
+    mod = importlib.import_module(m.name if '.' in m.name else f'kd3d.models.{m.name}')  # as chapter 18's `model_module`
+    if m.preset not in mod.PRESETS: raise ConfigError(f"model.preset={m.preset!r} is not a preset of {mod.__name__}: use one of {sorted(mod.PRESETS)}")
+    detector = {**mod.PRESETS[m.preset], **m.overrides}  # the preset, the overrides on top (chapter 18's `detector_config`)
+    return flatten_config(config_from_flat(detector, mod.CONFIG, source=mod.__name__)) if hasattr(mod, 'CONFIG') else detector
+
 def resolved_settings(cfg:ExperimentConfig|str # a config, or a config name of kd3d/configs (or a YAML path)
                      )->dict: # {dotted key: value}: the experiment's keys and the detector's, under 'model.'
     "Every setting of a config as it will run: the experiment's, and the detector's resolved through its config class."
     cfg = load_config(cfg) if isinstance(cfg, str) else cfg
-    flat = flatten_config(cfg)
-    m = cfg.model
-    mod = importlib.import_module(m.name if '.' in m.name else f'kd3d.models.{m.name}')  # as chapter 18's `model_module`
-    if m.preset not in mod.PRESETS: raise ConfigError(f"model.preset={m.preset!r} is not a preset of {mod.__name__}: use one of {sorted(mod.PRESETS)}")
-    detector = {**mod.PRESETS[m.preset], **m.overrides}  # the preset, the overrides on top (chapter 18's `detector_config`)
-    if hasattr(mod, 'CONFIG'): detector = flatten_config(config_from_flat(detector, mod.CONFIG, source=mod.__name__))
-    flat.update({f'model.{k}': v for k, v in detector.items()})
-    return flat
+    return {**flatten_config(cfg), **{f'model.{k}': v for k, v in detector_settings(cfg.model).items()}}
 
 def same_value(a, b)->bool:
     "Config equality: tuples and lists alike, floats to 1e-9 relative, dicts key by key."
