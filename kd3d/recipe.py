@@ -14,7 +14,7 @@ from .config import TrainConfig, ConfigError
 
 # %% auto #0
 __all__ = ['launch_env', 'resolve_precision', 'make_fabric', 'Recipe', 'plan_recipe', 'lr_factor', 'param_groups',
-           'describe_groups']
+           'describe_groups', 'thread_report']
 
 # %% ../nbs/17_recipe.ipynb #908058bc
 def launch_env()->dict:
@@ -118,3 +118,11 @@ def param_groups(model:nn.Module, # the detector
 def describe_groups(groups:list)->str:
     "One line per group: name, parameter count, lr."
     return '; '.join(f"{g['group']}: {sum(p.numel() for p in g['params']):,} params at lr {g.get('initial_lr', g['lr']):.3g}" for g in groups)
+
+# %% ../nbs/17_recipe.ipynb #4736e208
+def thread_report()->str:
+    "The CPU threads of this process and where they come from: printed at the start of every run."
+    env = lambda k: os.environ.get(k, 'unset')
+    return (f"CPU threads: {torch.get_num_threads()} per process ({os.cpu_count()} cores; OMP_NUM_THREADS={env('OMP_NUM_THREADS')}), "
+            f"OMP_WAIT_POLICY={env('OMP_WAIT_POLICY')}: set those two variables to change them (chapter 17_recipe)")
+

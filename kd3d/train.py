@@ -21,7 +21,7 @@ from .data import NuScenesDataset, collate
 from .toyworld import make_toy_nuscenes
 from .evaluation import evaluate, load_nuscenes, format_metrics
 from .speed import benchmark, proc_status_kb, reset_peak_rss
-from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups
+from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups, thread_report
 from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_state, preserve_rng, save_checkpoint,
                              load_checkpoint, load_model_state, detector_prefix, trainee_state, load_trainee_state, checkpoint_path,
                              list_checkpoints, latest_checkpoint, prune_checkpoints, RunFolderBusy, RunLock, RunLog, read_log)
@@ -390,6 +390,7 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     say(recipe.summary)
     say(f"model {type(model.detector).__name__} ({type(model).__name__}): {sum(p.numel() for p in model.parameters()):,} parameters; " + describe_groups(groups))
     say(f"{fabric.world_size} process(es) on {fabric.device.type}, precision {resolve_precision(t.precision, t.accelerator)}; run folder {out}")
+    say(thread_report())
     if log.note: say(log.note)
     if (w := random_trunk_note(model, cfg)) and rank0: print(w, flush=True)  # said even without progress
     if rng is not None: set_rng_state(rng)
