@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, dataclasses, json, os, sys
 from pathlib import Path
+from .core import DataError
 from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
 from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module
@@ -20,7 +21,7 @@ __all__ = ['USER_ERRORS', 'config_args', 'resolved_model_yaml', 'add_train_comma
            'add_table_command', 'add_demo_command', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2e7e706e
-USER_ERRORS = (ConfigError, CheckpointError, FileNotFoundError, NonFiniteLossError)  # printed as one line by `kd3d`, without a traceback
+USER_ERRORS = (ConfigError, CheckpointError, DataError, FileNotFoundError, NonFiniteLossError)  # printed as one line by `kd3d`, without a traceback
 
 def config_args(p):
     p.add_argument('--config', required=True, help='a config name (see kd3d/configs/) or a path to a YAML file')
@@ -39,7 +40,8 @@ def resolved_model_yaml(model_cfg:ModelConfig, # cfg.model or cfg.teacher
 def _cmd_train(args)->int:
     cfg = load_config(args.config, args.overrides)
     if args.print_config: print(config_to_yaml(cfg) + resolved_model_yaml(cfg.model), end=''); return 0
-    train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after, fabric=make_fabric(cfg.train))
+    train(cfg, resume=args.resume if args.resume is not None else False, stop_after=args.stop_after, fabric=make_fabric(cfg.train),
+          changed_recipe=args.changed_recipe)
     return 0
 
 def _cmd_eval(args)->int:
@@ -69,6 +71,7 @@ def add_train_commands(sub # the subparsers of the `kd3d` parser
     config_args(p)
     p.add_argument('--resume', nargs='?', const=True, default=None, metavar='CHECKPOINT',
                    help='continue the run in train.out_dir from its newest checkpoint (or from CHECKPOINT)')
+    p.add_argument('--changed-recipe', action='store_true', help='with --resume: go on although the config differs from the checkpoint\'s')
     p.add_argument('--stop-after', type=int, default=None, metavar='N', help='stop after N steps with a checkpoint (time-limited jobs)')
     p.add_argument('--print-config', action='store_true', help='print the resolved config and exit')
     p.set_defaults(func=_cmd_train, user_errors=USER_ERRORS)
@@ -101,7 +104,7 @@ def _cmd_distill(args)->int:
         raise ConfigError(f"{args.config!r} is a plain training config (no teacher): run it with kd3d train, or name a distillation")
     if args.print_config: print(config_to_yaml(cfg) + resolved_model_yaml(cfg.model, 'student') + resolved_model_yaml(cfg.teacher, 'teacher'), end=''); return 0
     distill(cfg, teacher_checkpoint=args.teacher_checkpoint, resume=args.resume if args.resume is not None else False,
-            stop_after=args.stop_after, fabric=make_fabric(cfg.train))  # one Fabric: the teacher's evaluation and the training
+            stop_after=args.stop_after, fabric=make_fabric(cfg.train), changed_recipe=args.changed_recipe)  # one Fabric: the teacher's evaluation and the training
     return 0
 
 # %% ../nbs/90_cli.ipynb #750a1886
@@ -116,6 +119,7 @@ def add_distill_command(sub):
     p.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides, e.g. distill.losses.cwd_img.weight=5')
     p.add_argument('--teacher-checkpoint', default=None, metavar='PATH', help='the teacher weights (default: distill.teacher_checkpoint)')
     p.add_argument('--resume', nargs='?', const=True, default=None, metavar='CHECKPOINT', help='continue the run (newest checkpoint, or CHECKPOINT)')
+    p.add_argument('--changed-recipe', action='store_true', help='with --resume: go on although the config differs from the checkpoint\'s')
     p.add_argument('--stop-after', type=int, default=None, metavar='N', help='stop after N steps with a checkpoint')
     p.add_argument('--print-config', action='store_true', help='print the resolved config and exit')
     p.set_defaults(func=_cmd_distill, user_errors=USER_ERRORS)
@@ -187,7 +191,13 @@ def build_parser()->argparse.ArgumentParser:
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         )->int:
     "Entry point of the `kd3d` console script."
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)  # argparse leaves key=value after an option (`--stop-after 1 a=b`) unparsed
+    if extra and (not hasattr(args, 'overrides') or any(x.startswith('-') or '=' not in x for x in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra: args.overrides = [*args.overrides, *extra]
+    if isinstance(r := getattr(args, 'resume', None), str) and '=' in r and not Path(r).exists():  # `--resume key=value`: argparse
+        args.overrides, args.resume = [*args.overrides, r], True  # took an override for the checkpoint; it was meant as one
     try: return args.func(args) or 0
     except getattr(args, 'user_errors', ()) as e:  # a bad config, checkpoint or path: one clear line, no traceback
         if os.environ.get('KD3D_DEBUG'): raise

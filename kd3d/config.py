@@ -27,6 +27,7 @@ class DataConfig:
     make_toy:str|None = None # 'tiny' | 'demo' | 'learn': generate the toy nuScenes at `data_root` when it is not there yet
     infos_path:str|None = None # the infos cache; None: `<data_root>/kd3d_infos_<version>.pt`, built on first use
     image_size:tuple = (256, 704) # (H, W) after resize and crop: SparseBEV / StreamPETR R50 use 256x704
+    pad_divisor:int = 1 # pad the images at the bottom and right to multiples of this (the official PadMultiViewImage: 32); 1: none
     num_past:int = 0 # past frames (T = 1 + num_past + num_future)
     num_future:int = 0 # future frames (offline teachers only)
     frame_source:str = 'keyframes' # 'keyframes' (2 Hz) or 'sweeps' (12 Hz camera images, as SparseBEV)
@@ -302,6 +303,7 @@ def check_config(cfg:ExperimentConfig # the resolved config
     need(t.eval_classes in (None, 'present'), 'train.eval_classes', "use none or 'present'")
     need(len(d.image_size) == 2 and all(isinstance(x, int) and x > 0 for x in d.image_size), 'data.image_size', 'must be (H, W), two positive ints')
     need(d.frame_source in ('keyframes', 'sweeps'), 'data.frame_source', "use 'keyframes' or 'sweeps'")
+    need(isinstance(d.pad_divisor, int) and d.pad_divisor >= 1, 'data.pad_divisor', 'must be an int >= 1 (1: no padding)')
     need(d.make_toy in (None, 'tiny', 'demo', 'learn'), 'data.make_toy', "use none, 'tiny', 'demo' or 'learn'")
     return cfg
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CLASSES', 'CAMERAS', 'LIDAR', 'SHAPE_LETTERS', 'seed_everything', 'get_device', 'kd3d_home']
+__all__ = ['CLASSES', 'CAMERAS', 'LIDAR', 'SHAPE_LETTERS', 'seed_everything', 'get_device', 'kd3d_home', 'DataError']
 
 # %% ../nbs/00_core.ipynb #67fe9c05
 CLASSES = ('car', 'truck', 'construction_vehicle', 'bus', 'trailer',
@@ -41,3 +41,7 @@ def get_device(prefer:str|None=None # 'cpu', 'cuda', 'cuda:1', ... or None for t
 def kd3d_home()->Path:
     "The working folder for generated data and runs: `$KD3D_HOME` if set, else the current directory."
     return Path(os.environ.get('KD3D_HOME', '.')).expanduser()
+
+class DataError(ValueError):
+    "Data that kd3d cannot use (a cache, split, file or predictions): `kd3d` prints it as one line naming the file and the fix."
+

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from PIL import Image
-from .core import CLASSES, CAMERAS, LIDAR
+from .core import CLASSES, CAMERAS, LIDAR, DataError
 from .geometry import (transform_matrix, make_ego2img, project_points, apply_transform, transform_boxes,
                            quaternion_to_yaw)
 from .augment import photometric_distortion
@@ -20,8 +20,8 @@ from .infos import Infos, check_data_root, create_infos, default_infos_path, loa
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'LIST_KEYS', 'FRAME_KEYS', 'select_frames', 'Augmentation', 'draw_augmentation',
            'image_aug_matrix', 'augment_image', 'bev_aug_matrix', 'augment_boxes', 'load_image', 'image_to_tensor',
-           'load_lidar', 'depth_map', 'devkit_class_ranges', 'in_class_range', 'NuScenesDataset', 'load_sample',
-           'frame_view', 'collate']
+           'load_lidar', 'depth_map', 'devkit_class_ranges', 'in_class_range', 'check_sweeps', 'NuScenesDataset',
+           'load_sample', 'frame_view', 'collate']
 
 # %% ../nbs/03_data.ipynb #b9a2ed5a
 def _keyframe_steps(infos:Infos, i:int, direction:int, depth:int)->list:
@@ -72,7 +72,7 @@ def select_frames(infos:Infos, # the cache
                  )->dict: # rows (T, N) camera rows, timestamp (T,) µs, ego2global (T, 4, 4), sample (T,) (-1: a sweep)
     "Which camera image of each camera makes each of the T frames; frame 0 is sample `i`, then past, then future."
     if frame_source not in ('keyframes', 'sweeps'):
-        raise ValueError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
+        raise DataError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
     s, cam = infos.sample, infos.camera
     frames = [i]  # a sample row (a key frame) or a tensor of N camera rows (a sweep)
     for direction, num in ((-1, num_past), (1, num_future)):
@@ -200,7 +200,7 @@ def load_image(path # a JPEG (or any image PIL reads)
         img = Image.open(path)
         img.load()  # decode now: a truncated file fails here
     except Exception as e:
-        raise ValueError(f"image '{path}' is corrupt or truncated ({type(e).__name__}: {e}); extract it again from the "
+        raise DataError(f"image '{path}' is corrupt or truncated ({type(e).__name__}: {e}); extract it again from the "
                          f"nuScenes archive (or regenerate the toy data)") from None
     return img.convert('RGB')
 
@@ -221,7 +221,7 @@ def load_lidar(path # a nuScenes `.pcd.bin`: float32, 5 values per point
                                 f"archives of nuScenes were extracted into it")
     nbytes = path.stat().st_size
     if nbytes % 20:
-        raise ValueError(f"LiDAR file '{path}' is corrupt: {nbytes} bytes is not a whole number of 5-float "
+        raise DataError(f"LiDAR file '{path}' is corrupt: {nbytes} bytes is not a whole number of 5-float "
                          f"points; extract it again from the nuScenes archive")
     return torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(-1, 5))
 
@@ -272,6 +272,14 @@ def in_class_range(boxes:Tensor, # (M, 9) in the (reference) ego frame, x and y 
     return boxes[:, :2].norm(dim=-1) < ranges.to(boxes)[labels]
 
 # %% ../nbs/03_data.ipynb #8dc5a5a7
+def check_sweeps(infos:Infos, root:Path):
+    "`frame_source='sweeps'` reads the 12 Hz camera sweeps: fail now, naming the folder, if the database has none on disk."
+    rows = np.flatnonzero(infos.camera['sample'] < 0)  # sweep images belong to no sample
+    if len(rows) == 0 or not (root / infos.camera['filename'][rows[0]].decode()).is_file():
+        what = 'lists no camera sweeps' if len(rows) == 0 else f"has no file '{root / infos.camera['filename'][rows[0]].decode()}'"
+        raise DataError(f"frame_source='sweeps' reads the camera sweeps, but the database at '{root}' {what}: download "
+                        f"nuScenes' sweeps/ folder into it, or use data.frame_source=keyframes (2 Hz key frames only)")
+
 class NuScenesDataset(torch.utils.data.Dataset):
     "Key frames of a nuScenes split as the (unbatched) batch dict of DESIGN.md; `collate` stacks them."
     def __init__(self, data_root, # nuScenes folder holding `<version>/`, `samples/`, `sweeps/`
@@ -279,6 +287,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  version:str='v1.0-trainval', # table folder
                  infos_path=None, # the infos cache; None: `<data_root>/kd3d_infos_<version>.pt`, built if missing
                  image_size:tuple|None=None, # (H, W) of the output images; None keeps the original size
+                 pad_divisor:int=1, # pad the images with zeros at the bottom and right to multiples of this (PadMultiViewImage)
                  num_past:int=0, # past frames
                  num_future:int=0, # future frames (offline teachers)
                  frame_source:str='keyframes', # 'keyframes' (2 Hz) or 'sweeps' (camera images, 12 Hz)
@@ -296,16 +305,18 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  progress:bool=True # print while building the cache
                 ):
         if frame_source not in ('keyframes', 'sweeps'):
-            raise ValueError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
+            raise DataError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
         self.root = check_data_root(data_root, version)
         path = Path(infos_path).expanduser() if infos_path is not None else default_infos_path(self.root, version)
         if not path.exists():
             if progress: print(f"infos cache '{path}' not found: building it once from the devkit")
             create_infos(self.root, version, path, progress=progress)
         self.infos = load_infos(path, self.root, version)
+        if frame_source == 'sweeps': check_sweeps(self.infos, self.root)
         self.split, self.indices = split, split_indices(self.infos, split)
         self.train = ('train' in split) if train is None and split else bool(train)
         self.image_size, self.num_past, self.num_future, self.frame_source = image_size, num_past, num_future, frame_source
+        self.pad_divisor = pad_divisor
         self.interval = interval or (1 if frame_source == 'keyframes' else 6)
         self.train_interval = train_interval if train_interval is not None or frame_source == 'keyframes' else (4, 8)
         self.aug, self.img_mean, self.img_std = aug, img_mean, img_std
@@ -336,7 +347,10 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
         if ds.image_size is not None: img, a = augment_image(img, ds.image_size, p)
         else: img, a = augment_image(img, (img.height, img.width), {**p, 'resize': 1.0, 'bot_pct': 0.0})
         imgs.append(image_to_tensor(img, ds.img_mean, ds.img_std, pg)); A.append(a)
-    img = torch.stack(imgs).reshape(T, N, *imgs[0].shape)  # (T, N, 3, H, W)
+    img = torch.stack(imgs).reshape(T, N, *imgs[0].shape)  # (T, N, 3, Hc, Wc) the camera images
+    Hc, Wc = img.shape[-2:]
+    if ds.pad_divisor > 1:  # zeros (the mean colour once normalised) at the bottom and right: pixels keep their place, A holds
+        img = torch.nn.functional.pad(img, (0, -Wc % ds.pad_divisor, 0, -Hc % ds.pad_divisor))  # (T, N, 3, H, W)
     A = torch.stack(A).reshape(T, N, 3, 3)
     M = bev_aug_matrix(p['bev_rot'], p['bev_scale'], p['bev_flip_x'], p['bev_flip_y'])  # (4, 4)
     K, cam2ego, cam_ego2global = _calibration(infos, rows)  # (T, N, 3, 3), (T, N, 4, 4), (T, N, 4, 4)
@@ -360,7 +374,7 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
         pts = load_lidar(ds.root / infos.sample['lidar_filename'][i].decode())  # (P, 5) LiDAR frame
         xyz = apply_transform(M @ infos.sample['lidar2ego'][i], pts[:, :3])  # (P, 3) augmented current ego frame
         if ds.with_points: out['points'] = torch.cat([xyz.float(), pts[:, 3:4], torch.zeros_like(pts[:, :1])], 1)
-        if ds.with_depth: out['depth'] = depth_map(xyz, ego2img[0], (H, W))
+        if ds.with_depth: out['depth'] = torch.nn.functional.pad(depth_map(xyz, ego2img[0], (Hc, Wc)), (0, W - Wc, 0, H - Hc))  # none in the padding
     return out
 
 # %% ../nbs/03_data.ipynb #2c46ff6c
@@ -374,7 +388,7 @@ def frame_view(batch:dict, # a collated batch loaded with `loaded` frames: curre
     "The frames one model sees of a batch loaded for several (a student and a teacher that sees more past or future)."
     (P, F), (p, f) = loaded, view
     if not (0 <= p <= P and 0 <= f <= F):
-        raise ValueError(f"frame_view: a view of {p} past and {f} future frames from a batch loaded with {P} past and {F} future; "
+        raise DataError(f"frame_view: a view of {p} past and {f} future frames from a batch loaded with {P} past and {F} future; "
                          f"load at least as many (data.num_past, data.num_future)")
     if (p, f) == (P, F): return batch
     idx = [0, *range(1, 1 + p), *range(1 + P, 1 + P + f)]  # the nearest frames first, so a shorter view is a prefix in time
@@ -389,12 +403,12 @@ def collate(samples:list # dicts from `NuScenesDataset`
         if k in LIST_KEYS or not isinstance(vals[0], Tensor): out[k] = vals
         elif k == 'img_shape':
             if any(not torch.equal(v, vals[0]) for v in vals):
-                raise ValueError(f"collate: samples have different img_shape {[v.tolist() for v in vals]}; give the "
+                raise DataError(f"collate: samples have different img_shape {[v.tolist() for v in vals]}; give the "
                                  f"dataset an image_size")
             out[k] = vals[0]
         else:
             if any(v.shape != vals[0].shape for v in vals):
-                raise ValueError(f"collate: '{k}' has shapes {[tuple(v.shape) for v in vals]}; samples of one batch "
+                raise DataError(f"collate: '{k}' has shapes {[tuple(v.shape) for v in vals]}; samples of one batch "
                                  f"need the same frames, cameras and image_size")
             out[k] = torch.stack(vals)
     return out

@@ -15,7 +15,7 @@ from nuscenes.eval.detection.constants import ATTRIBUTE_NAMES, TP_METRICS
 from nuscenes.eval.detection.evaluate import DetectionEval
 from nuscenes.eval.detection.utils import category_to_detection_name
 from nuscenes.utils.splits import create_splits_scenes
-from .core import CLASSES, LIDAR, kd3d_home
+from .core import CLASSES, LIDAR, kd3d_home, DataError
 from .geometry import transform_matrix, transform_boxes, yaw_to_quaternion, boxes_from_devkit
 
 # %% auto #0
@@ -33,12 +33,12 @@ def check_split(split:str, # a devkit split name: 'val', 'train', 'mini_val', ..
     "Raise a clear error when the devkit would refuse to evaluate `split` on a `version` database."
     if split not in SPLIT_VERSION:
         hint = " ('test' has no public annotations: submit its results to the nuScenes server)" if split == 'test' else ''
-        raise ValueError(f"split={split!r} is not a split the devkit evaluates against ground truth{hint}; "
+        raise DataError(f"split={split!r} is not a split the devkit evaluates against ground truth{hint}; "
                          f"use one of {sorted(SPLIT_VERSION)}")
     need = SPLIT_VERSION[split]
     if not version.endswith(need):
         fits = sorted(s for s, v in SPLIT_VERSION.items() if version.endswith(v))
-        raise ValueError(f"split={split!r} needs a v1.0-{need} database, but the version is {version!r}: pass "
+        raise DataError(f"split={split!r} needs a v1.0-{need} database, but the version is {version!r}: pass "
                          f"version='v1.0-{need}' with a data_root that holds it, or a split of {version!r}: {fits}")
 
 def load_nuscenes(data_root, # a folder holding `<version>/*.json`, or an already loaded `NuScenes` (returned as is)
@@ -46,7 +46,7 @@ def load_nuscenes(data_root, # a folder holding `<version>/*.json`, or an alread
                  )->NuScenes:
     "The devkit's `NuScenes` for `data_root`, loaded quietly, with a clear error when the tables are not there."
     if isinstance(data_root, NuScenes): return data_root
-    if data_root is None: raise ValueError("give data_root (a folder holding <version>/*.json) or nusc (a loaded NuScenes)")
+    if data_root is None: raise DataError("give data_root (a folder holding <version>/*.json) or nusc (a loaded NuScenes)")
     root = Path(data_root).expanduser()
     if not (root/version/'sample.json').exists():
         raise FileNotFoundError(f"no nuScenes tables at {root/version}: point data_root at a folder that holds {version}/ "
@@ -61,7 +61,7 @@ def split_sample_tokens(nusc:NuScenes, # the database
     scenes = set(create_splits_scenes()[split])
     tokens = [s['token'] for s in nusc.sample if nusc.get('scene', s['scene_token'])['name'] in scenes]
     if not tokens:
-        raise ValueError(f"the database at {nusc.dataroot} ({nusc.version}) holds no scene of split {split!r}; "
+        raise DataError(f"the database at {nusc.dataroot} ({nusc.version}) holds no scene of split {split!r}; "
                          f"its scenes are {sorted(s['name'] for s in nusc.scene)[:6]}")
     return tokens
 
@@ -105,16 +105,16 @@ def _check_prediction(token:str, r:dict, max_boxes:int):
     labels = torch.as_tensor(r['labels']).detach().cpu().long().reshape(-1)
     if boxes.numel() == 0: boxes = boxes.reshape(0, 9)
     if boxes.ndim != 2 or boxes.shape[1] != 9 or len(scores) != len(boxes) or len(labels) != len(boxes):
-        raise ValueError(f"{where}: boxes {tuple(boxes.shape)}, scores {tuple(scores.shape)}, labels {tuple(labels.shape)}; "
+        raise DataError(f"{where}: boxes {tuple(boxes.shape)}, scores {tuple(scores.shape)}, labels {tuple(labels.shape)}; "
                          "expected (M, 9) boxes (x, y, z, w, l, h, yaw, vx, vy) with M scores and M labels")
     attrs = r.get('attributes')
-    if attrs is not None and len(attrs) != len(boxes): raise ValueError(f"{where}: {len(attrs)} attributes for {len(boxes)} boxes")
+    if attrs is not None and len(attrs) != len(boxes): raise DataError(f"{where}: {len(attrs)} attributes for {len(boxes)} boxes")
     if not (torch.isfinite(boxes).all() and torch.isfinite(scores).all()):
-        raise ValueError(f"{where} has NaN or infinite boxes or scores; an unknown velocity must be 0, not NaN")
+        raise DataError(f"{where} has NaN or infinite boxes or scores; an unknown velocity must be 0, not NaN")
     if (boxes[:, 3:6] <= 0).any():
-        raise ValueError(f"{where} has a box with a size <= 0: sizes are w, l, h in metres (decode log-sizes with exp)")
+        raise DataError(f"{where} has a box with a size <= 0: sizes are w, l, h in metres (decode log-sizes with exp)")
     if len(labels) and (labels.min() < 0 or labels.max() >= len(CLASSES)):
-        raise ValueError(f"{where} has labels outside 0..{len(CLASSES) - 1}: labels index kd3d.core.CLASSES")
+        raise DataError(f"{where} has labels outside 0..{len(CLASSES) - 1}: labels index kd3d.core.CLASSES")
     if len(boxes) > max_boxes:
         keep = scores.argsort(descending=True)[:max_boxes]
         boxes, scores, labels = boxes[keep], scores[keep], labels[keep]
@@ -138,7 +138,7 @@ def results_to_submission(results:dict, # {sample_token: {'boxes': (M, 9) refere
             name = CLASSES[label]
             attr = attrs[i] if attrs is not None else default_attribute(name, speed[i], moving_speed)
             if attr not in ATTRIBUTE_NAMES and attr != '':
-                raise ValueError(f"results[{token!r}]['attributes'][{i}] = {attr!r} is not a devkit attribute: one of {ATTRIBUTE_NAMES} or ''")
+                raise DataError(f"results[{token!r}]['attributes'][{i}] = {attr!r} is not a devkit attribute: one of {ATTRIBUTE_NAMES} or ''")
             dets.append(dict(sample_token=token, translation=box[:3], size=box[3:6], rotation=quat, velocity=box[7:9],
                              detection_name=name, detection_score=float(score), attribute_name=attr))
         out[token] = dets
@@ -158,11 +158,11 @@ def check_results_tokens(results:dict, # {sample_token: prediction}
     missing, extra = [t for t in want if t not in results], [t for t in results if t not in want_set]
     where = f"split {split!r} of {nusc.dataroot} ({nusc.version})"
     if missing:
-        raise ValueError(f"results lack {len(missing)} of the {len(want)} samples of {where} (first: {missing[0]!r}): the devkit "
+        raise DataError(f"results lack {len(missing)} of the {len(want)} samples of {where} (first: {missing[0]!r}): the devkit "
                          "needs an entry for every sample; run the model on the whole split and give samples without detections "
                          "empty tensors: {'boxes': torch.zeros(0, 9), 'scores': torch.zeros(0), 'labels': torch.zeros(0, dtype=torch.long)}")
     if extra:
-        raise ValueError(f"results hold {len(extra)} sample tokens that are not in {where} (first: {extra[0]!r}): evaluate one "
+        raise DataError(f"results hold {len(extra)} sample tokens that are not in {where} (first: {extra[0]!r}): evaluate one "
                          f"split at a time, e.g. {{t: results[t] for t in split_sample_tokens(nusc, {split!r})}}")
     return want
 
@@ -181,11 +181,11 @@ def evaluate(results:dict, # {sample_token: {'boxes': (M, 9), 'scores': (M,), 'l
     if nusc is None and not isinstance(data_root, NuScenes): check_split(split, version)  # before a long load
     nusc = load_nuscenes(nusc if nusc is not None else data_root, version)
     check_results_tokens(results, nusc, split)
-    if isinstance(classes, str) and classes != 'present': raise ValueError(f"classes={classes!r}: use None, 'present' or a list of class names")
+    if isinstance(classes, str) and classes != 'present': raise DataError(f"classes={classes!r}: use None, 'present' or a list of class names")
     cfg = config_factory('detection_cvpr_2019')
     if classes is not None and not isinstance(classes, str):
         unknown = [c for c in classes if c not in CLASSES]
-        if unknown: raise ValueError(f"classes={unknown} are not nuScenes detection classes: {CLASSES}")
+        if unknown: raise DataError(f"classes={unknown} are not nuScenes detection classes: {CLASSES}")
         cfg.class_names = [c for c in cfg.class_range if c in classes]  # the range filter still knows every class
     out_dir = Path(out_dir if out_dir is not None else kd3d_home()/'eval'/split).expanduser()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from PIL import Image
-from .core import CLASSES, CAMERAS, LIDAR
+from .core import CLASSES, CAMERAS, LIDAR, DataError
 from .geometry import (transform_matrix, make_ego2img, project_points, apply_transform, transform_boxes,
                            quaternion_to_yaw)
 
@@ -237,22 +237,22 @@ def load_infos(path, # the cache file
     if not path.is_file(): raise FileNotFoundError(f"infos cache '{path}' does not exist; build it with {fix}")
     try: d = torch.load(path, weights_only=True)
     except Exception as e:
-        raise ValueError(f"infos cache '{path}' cannot be read ({type(e).__name__}: {str(e)[:200]}); delete it and rebuild it "
+        raise DataError(f"infos cache '{path}' cannot be read ({type(e).__name__}: {str(e)[:200]}); delete it and rebuild it "
                          f"with {fix}") from None
     meta = d.get('meta', {}) if isinstance(d, dict) else {}
     if meta.get('format') != INFOS_FORMAT:
-        raise ValueError(f"infos cache '{path}' has format {meta.get('format')}, this kd3d reads format {INFOS_FORMAT}; "
+        raise DataError(f"infos cache '{path}' has format {meta.get('format')}, this kd3d reads format {INFOS_FORMAT}; "
                          f"delete it and rebuild it with {fix}")
     if version is not None and meta['version'] != version:
-        raise ValueError(f"infos cache '{path}' was built from version '{meta['version']}', not '{version}'. "
+        raise DataError(f"infos cache '{path}' was built from version '{meta['version']}', not '{version}'. "
                          f"Delete it (or pass another infos_path) and rebuild it with {fix}")
     root = Path(data_root).expanduser().resolve() if data_root is not None else None
     if root is not None and 'tables' not in meta and Path(meta['data_root']) != root:  # a cache of an older kd3d: an absolute root
-        raise ValueError(f"infos cache '{path}' was built from data root '{meta['data_root']}', not '{root}'. Delete it (or pass "
+        raise DataError(f"infos cache '{path}' was built from data root '{meta['data_root']}', not '{root}'. Delete it (or pass "
                          f"another infos_path) and rebuild it with {fix}: a cache of this kd3d moves with its data")
     if root is not None and 'tables' in meta and (now := _table_sizes(root, meta['version'])) != meta['tables']:
         diff = {t: (n, now.get(t)) for t, n in meta['tables'].items() if now.get(t) != n}
-        raise ValueError(f"infos cache '{path}' was built from another database than the one at '{root}': the tables (bytes in the "
+        raise DataError(f"infos cache '{path}' was built from another database than the one at '{root}': the tables (bytes in the "
                          f"cache, now) {diff} differ. Delete it (or pass another infos_path) and rebuild it with {fix}")
     meta['data_root'] = str(root or meta.get('data_root', path.parent))  # in memory: where the files are read from now
     return Infos(d, path)
@@ -265,13 +265,13 @@ def split_indices(infos:Infos, # the cache
     from nuscenes.utils.splits import create_splits_scenes
     if split in (None, 'all'): return torch.arange(len(infos))
     splits = create_splits_scenes()
-    if split not in splits: raise ValueError(f"unknown split '{split}': use one of {sorted(splits)} or 'all'")
+    if split not in splits: raise DataError(f"unknown split '{split}': use one of {sorted(splits)} or 'all'")
     scenes = np.array([s.decode() for s in infos.sample['scene_name']])
     rows = np.nonzero(np.isin(scenes, splits[split]))[0]
     if len(rows) == 0:
         have = set(scenes.tolist())
         other = sorted(k for k, v in splits.items() if have & set(v))
-        raise ValueError(f"split '{split}' has no scenes in this database ({infos.meta['version']} at "
+        raise DataError(f"split '{split}' has no scenes in this database ({infos.meta['version']} at "
                          f"{infos.meta['data_root']}, {len(have)} scenes); its scenes are in the splits {other}: "
                          f"pass one of those, or the data root / version that holds '{split}'")
     return torch.from_numpy(rows)

@@ -14,7 +14,7 @@ from torch import nn, Tensor
 from types import SimpleNamespace
 from tqdm.auto import tqdm
 from .core import kd3d_home, seed_everything
-from .models.backbone import BackboneConfig
+from .models.backbone import BackboneConfig, check_trunks
 from .config import (ExperimentConfig, DataConfig, ModelConfig, TrainConfig, ConfigError, load_config, save_config,
                          flatten_config, config_from_flat, config_diff)
 from .data import NuScenesDataset, collate
@@ -142,7 +142,7 @@ def make_dataset(d:DataConfig, # cfg.data
     "The dataset of `cfg.data` for a split name of the config ('train' -> `data.train_split`, 'val' -> `data.val_split`)."
     name = {'train': d.train_split, 'val': d.val_split}.get(split, split)
     return NuScenesDataset(resolve_path(d.data_root), split=name, version=d.version,
-                           infos_path=resolve_path(d.infos_path) if d.infos_path else None, image_size=tuple(d.image_size),
+                           infos_path=resolve_path(d.infos_path) if d.infos_path else None, image_size=tuple(d.image_size), pad_divisor=d.pad_divisor,
                            num_past=d.num_past, num_future=d.num_future, frame_source=d.frame_source, interval=d.interval,
                            train_interval=tuple(d.train_interval) if d.train_interval else None, train=(split == 'train'),
                            aug=d.aug, img_mean=tuple(d.img_mean), img_std=tuple(d.img_std), with_points=d.with_points,
@@ -311,16 +311,21 @@ def start_point(out:Path, # the run folder
     return None, None
 
 def restore(ckpt_path:Path, model, optimizer, scheduler, cfg:ExperimentConfig, fabric, say,
-            state:dict|None=None # the checkpoint, already loaded; None: loaded here
+            state:dict|None=None, # the checkpoint, already loaded; None: loaded here
+            changed_recipe:bool=False # go on although the config differs from the checkpoint's (`--changed-recipe`)
            )->tuple: # (step, this process's RNG state, or None when the process count changed)
-    "Weights, AdamW's moments, the schedule and the step of a checkpoint; a warning when the recipe or the process count changed."
+    "Weights, AdamW's moments, the schedule and the step of a checkpoint; an error when the recipe changed, a warning when the process count did."
     state = state if state is not None else load_checkpoint(ckpt_path)
     load_trainee_state(model, state, str(ckpt_path))
     optimizer.load_state_dict(state['optimizer']); scheduler.load_state_dict(state['scheduler'])
     step, rngs = int(state['step']), state['rng']
     rng = rngs[fabric.global_rank] if len(rngs) == fabric.world_size else None
     changed = {k: v for k, v in config_diff(config_from_flat(state['config'], type(cfg), str(ckpt_path)), cfg).items() if k not in BOOKKEEPING_KEYS}
-    if changed: say(f"warning: the config differs from the checkpoint's in {changed}: the resumed run is not the original recipe")
+    if changed and not changed_recipe:
+        raise ConfigError(f"--resume: the config differs from that of {ckpt_path} in {changed} (checkpoint, now): the resumed run would not "
+                          f"be the recipe it began with. Resume with the run's own config.yaml, start a new run folder (train.out_dir=...), "
+                          f"or pass --changed-recipe to go on with the new values")
+    if changed: say(f"warning: the config differs from the checkpoint's in {changed} (--changed-recipe): the resumed run is not the original recipe")
     if rng is None: say(f"warning: the checkpoint was written by {len(rngs)} processes, this run has {fabric.world_size}: "
                         "the random streams (and the data split over processes) differ from an uninterrupted run")
     say(f"resumed from {ckpt_path} at step {step}")
@@ -353,7 +358,8 @@ def random_trunk_note(model:nn.Module, # the trainee or detector
     return None
 
 def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str|Path=False, progress:bool=True,
-                fabric=None # a launched Fabric (the command makes one and passes it down); None: made from cfg.train
+                fabric=None, # a launched Fabric (the command makes one and passes it down); None: made from cfg.train
+                changed_recipe:bool=False # resume although the config changed (see `restore`)
                )->SimpleNamespace: # what the loop needs
     "Everything before the first step: the Fabric, the run folder and start point, data, recipe, model, AdamW, schedule, log."
     t = cfg.train
@@ -376,13 +382,14 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
     # -- model, optimizer, schedule
     seed_everything(t.seed)
     model = as_trainee(model if model is not None else build_detector(cfg.model))  # the protocol: forward -> (taps, losses), .detector
+    check_trunks(model, cfg.data.image_size, cfg.data.pad_divisor)  # a teacher's trunk too: every trunk sees the padded images
     groups = param_groups(model, recipe.lr, t.weight_decay, t.lr_mult)
     optimizer = torch.optim.AdamW(groups, lr=recipe.lr, weight_decay=t.weight_decay)
     trainee, optimizer = fabric.setup(model, optimizer)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, partial(
         lr_factor, total_steps=recipe.total_steps, warmup_steps=recipe.warmup_steps, warmup_ratio=t.warmup_ratio,
         min_lr_ratio=t.min_lr_ratio, schedule=t.schedule))
-    step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say, state) if ckpt_path is not None else (0, None)
+    step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say, state, changed_recipe) if ckpt_path is not None else (0, None)
     # -- bookkeeping
     if rank0: save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})")
     log = RunLog(out, enabled=rank0)
@@ -403,12 +410,13 @@ def train(cfg:ExperimentConfig, # the resolved config (`load_config`)
           resume:bool|str|Path=False, # True: continue from the newest checkpoint of the run folder (if any); a path: from that file
           stop_after:int|None=None, # leave (with a checkpoint) after this many steps of this call
           progress:bool=True, # progress bars and messages
-          fabric=None # a launched Fabric; None: made from cfg.train
+          fabric=None, # a launched Fabric; None: made from cfg.train
+          changed_recipe:bool=False # resume although the config differs from the checkpoint's
          )->dict: # step, out_dir, checkpoint, metrics, losses (the last logged)
     "Train as `cfg` says: hold the run folder, `prepare_run`, then one readable loop (see the chapter)."
     t, fabric = cfg.train, fabric or make_fabric(cfg.train)
     with hold_run_folder(fabric, run_dir(cfg)):  # one run per folder, given back however the run ends
-        r = prepare_run(cfg, model, resume, progress, fabric)
+        r = prepare_run(cfg, model, resume, progress, fabric, changed_recipe)
         model, trainee, optimizer, scheduler, log, say, out = r.model, r.trainee, r.optimizer, r.scheduler, r.log, r.say, r.out
         step, spe, total = r.step, r.recipe.steps_per_epoch, r.recipe.total_steps
         nusc, val_ds, metrics, record, last_ckpt, this_call, stopping = None, None, None, {}, None, 0, False
@@ -475,6 +483,7 @@ def evaluate_checkpoint(cfg:ExperimentConfig, # the config (its model and data)
     fabric = fabric or make_fabric(cfg.train)
     state = load_checkpoint(checkpoint)
     model = model if model is not None else build_detector(cfg.model)
+    check_trunks(model, cfg.data.image_size, cfg.data.pad_divisor)
     load_model_state(model, state['model'], str(checkpoint), state.get('config'))
     model.to(fabric.device)  # predictions use the plain module: no DDP wrapper is needed without gradients
     checkpoint = Path(checkpoint)

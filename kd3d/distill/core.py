@@ -560,7 +560,7 @@ def teacher_config(cfg:DistillExperimentConfig)->ExperimentConfig:
 # %% ../../nbs/20_distiller.ipynb #c36bddfe
 def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
             teacher_checkpoint=None, # overrides distill.teacher_checkpoint
-            resume:bool|str=False, stop_after:int|None=None, progress:bool=True,
+            resume:bool|str=False, stop_after:int|None=None, progress:bool=True, changed_recipe:bool=False,
             evaluate_teacher:bool=True, # score the teacher once (cached in the run folder)
             fabric=None # a launched Fabric, used for the teacher's evaluation and the training; None: made from cfg.train
            )->dict: # the result of `kd3d.train.train`, plus 'teacher_metrics'
@@ -592,7 +592,7 @@ def distill(cfg:DistillExperimentConfig, # from `load_distill_config`
         print(f"distilling {cfg.model.name} ({cfg.model.preset}) from {cfg.teacher.name} ({cfg.teacher.preset}):")
         for t in model.terms.values(): print(f"  loss_kd_{t.extra_repr()}")
         if model.inherited: print(f"  inherited{' and frozen' if model.inherit_freeze else ' (initialisation only)'}: {', '.join(model.inherited)}")
-    r = train(cfg, model=model, resume=resume, stop_after=stop_after, progress=progress, fabric=fabric)
+    r = train(cfg, model=model, resume=resume, stop_after=stop_after, progress=progress, fabric=fabric, changed_recipe=changed_recipe)
     r['teacher_metrics'] = tm
     if progress and tm is not None and r.get('metrics'):
         print(f"student mAP {r['metrics']['mAP']:.4f} NDS {r['metrics']['NDS']:.4f} | teacher mAP {tm['mAP']:.4f} NDS {tm['NDS']:.4f}")

@@ -17,11 +17,13 @@ from torchvision.ops.feature_pyramid_network import ExtraFPNBlock
 from torchvision.ops.misc import FrozenBatchNorm2d
 from ..core import kd3d_home
 from ..augment import grid_mask
+from ..config import ConfigError
+
 
 # %% auto #0
 __all__ = ['ARCHS', 'BASIC_ARCHS', 'MMDET_NECK_PREFIXES', 'BackboneConfig', 'check_backbone_config', 'TinyTrunk',
            'ModulatedDeformConv2d', 'weights_path', 'load_trunk_weights', 'fold_caffe_stem', 'build_trunk',
-           'ExtraLevels', 'convert_mmdet_fpn', 'load_fpn_weights', 'ImageBackbone']
+           'ExtraLevels', 'convert_mmdet_fpn', 'load_fpn_weights', 'ImageBackbone', 'check_image_size', 'check_trunks']
 
 # %% ../../nbs/10_backbone.ipynb #37220df4
 ARCHS = ('tiny', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnext101_32x8d')
@@ -311,3 +313,26 @@ class ImageBackbone(nn.Module):
             else: x = stage(x)
             if s in self.cfg.out_indices: feats[str(s)] = x  # (B*T*N, C_s, H/2^(s+2), W/2^(s+2))
         return [f.reshape(*lead, *f.shape[1:]) for f in self.fpn(feats).values()]  # each (..., C, h, w)
+
+# %% ../../nbs/10_backbone.ipynb #8fa8f8ed
+def check_image_size(image_size:tuple, # data.image_size (H, W) after resize and crop
+                     pad_divisor:int, # data.pad_divisor (1: no padding)
+                     cfg:BackboneConfig # the backbone that reads the images
+                    )->tuple: # (H, W) of the padded images the trunk sees
+    "The padded image size, or one `ConfigError` naming the fix when the trunk's last stride does not divide it."
+    s = 4 * 2**max(cfg.out_indices)  # the stride of the last trunk stage the FPN reads
+    up = lambda x, m: -(-x // m) * m  # x rounded up to a multiple of m
+    hw = tuple(up(x, pad_divisor) for x in image_size)
+    if all(x % s == 0 for x in hw): return hw
+    raise ConfigError(
+        f"data.image_size={list(image_size)} (padded to multiples of data.pad_divisor={pad_divisor}: {list(hw)}) is not a multiple "
+        f"of {s}, the stride of the backbone's last stage (model.backbone.out_indices={list(cfg.out_indices)}): its feature cells "
+        f"would not tile the image, and projections would miss by up to a cell. Set data.pad_divisor={s} (zeros at the bottom "
+        f"and right, {list(up(x, s) for x in image_size)}, as the official PadMultiViewImage) or an image_size that {s} divides")
+
+def check_trunks(model:nn.Module, # a detector, or a distiller (its teacher's trunk too)
+                 image_size:tuple, pad_divisor:int): # data.image_size, data.pad_divisor
+    "`check_image_size` for every `ImageBackbone` in `model`: called before a run's first step."
+    for m in model.modules():
+        if isinstance(m, ImageBackbone): check_image_size(tuple(image_size), pad_divisor, m.cfg)
+

@@ -15,7 +15,7 @@ from ..core import CLASSES, CAMERAS
 from ..geometry import apply_transform, ego_to_ego
 from ..config import config_from_flat
 from .backbone import BackboneConfig, ImageBackbone
-from .sampling import project_points_multiview, ms_deform_attn, MSDeformableAttention
+from .sampling import project_points_multiview, ms_deform_attn, MSDeformableAttention, bilinear
 from .head import (POINT_CLOUD_RANGE, POST_CENTER_RANGE, HeadLossConfig, inverse_sigmoid, unit_to_points,
                               detection_loss, decode_predictions)
 
@@ -115,8 +115,7 @@ def align_bev(prev_bev:Tensor, # (B, Hb*Wb, C) BEV features in the previous fram
     p = apply_transform(cur2prev.to(device=prev_bev.device, dtype=torch.float64), centres[None].double())  # (B, S, 3)
     grid = torch.stack([(p[..., 0] - x0) / (x1 - x0), (p[..., 1] - y0) / (y1 - y0)], -1) * 2 - 1  # (B, S, 2) in [-1, 1]
     img = prev_bev.transpose(1, 2).reshape(B, C, bev_h, bev_w)  # (B, C, Hb, Wb)
-    out = F.grid_sample(img, grid.to(img.dtype).view(B, bev_h, bev_w, 2), mode='bilinear', padding_mode='zeros',
-                        align_corners=False)  # (B, C, Hb, Wb)
+    out = bilinear(img, grid.float().view(B, bev_h, bev_w, 2))  # (B, C, Hb, Wb); float32 under bf16 (chapter 11's Note)
     return out.flatten(2).transpose(1, 2)  # (B, Hb*Wb, C)
 
 # %% ../../nbs/16_bev_encoder.ipynb #c5b6efdc

@@ -405,7 +405,7 @@ def _bevformer_data_train_rows(size:str)->list:
     return [
         S(f'RandomScaleImageMultiViewImage scales=[{scale}] (H, W)' if scale < 1 else 'LoadMultiViewImageFromFiles, no resize (H, W)',
           hw, cfg('scale'), 'data.image_size'),
-        S(f'PadMultiViewImage size_divisor (to {-(-hw[0] // 32) * 32}x{hw[1]})', 32, cfg('pad'), None, value=None, note=N['pad']),
+        S(f'PadMultiViewImage size_divisor (to {-(-hw[0] // 32) * 32}x{hw[1]})', 32, cfg('pad'), 'data.pad_divisor', note=N['pad']),
         S('PhotoMetricDistortionMultiViewImage', True, cfg('photo'), 'data.aug.photometric'),
         S('no image flip', False, cfg('pipeline'), 'data.aug.flip', note=N['no_aug']),
         S('no image resize augmentation', (1.0, 1.0), cfg('pipeline'), 'data.aug.resize_lim'),

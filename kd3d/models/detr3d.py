@@ -250,8 +250,8 @@ RECIPE_NOTES = dict(  # notes of the DETR3D and BEVFormer recipes (chapter 16 re
         "'caffe', chapter 10), which gives the trained stem's output exactly",
     to_rgb="kd3d feeds RGB to every trunk; loading a caffe-style file (backbone.style='caffe') flips conv1's input channels, so "
            "the FCOS3D stem reads BGR as it was trained",
-    pad="kd3d does not pad: its FPN upsamples to each level's own size and the projections divide by the image's own size; the "
-        "official's extra rows are zeros",
+    pad="zeros after normalising, at the bottom and right (kd3d.data.NuScenesDataset's pad_divisor): the projections divide by "
+        "the padded size, so the stride-32 cells tile the image exactly (chapter 10's `check_image_size`)",
     no_aug="the official training pipeline has no flip, crop, resize or 3D augmentation; kd3d's are off by default",
     grid_mask="GridMask(use_h, use_w, rotate 1, offset False, ratio 0.5, mode 1) on a training batch with this probability",
     extra_convs="kd3d's extra levels (chapter 10's ExtraLevels) are always 'on_output' with a ReLU before all but the first",
@@ -336,7 +336,7 @@ def _detr3d_data_train_rows()->list:
     S, N = Setting, RECIPE_NOTES
     return [
         S('LoadMultiViewImageFromFiles, no resize (H, W)', (900, 1600), cfg(158), 'data.image_size'),
-        S('PadMultiViewImage size_divisor (to 928x1600)', 32, cfg(164), None, value=None, note=N['pad']),
+        S('PadMultiViewImage size_divisor (to 928x1600)', 32, cfg(164), 'data.pad_divisor', note=N['pad']),
         S('PhotoMetricDistortionMultiViewImage', True, cfg(159), 'data.aug.photometric'),
         S('no image flip', False, cfg(157), 'data.aug.flip', note=N['no_aug']),
         S('no image resize augmentation', (1.0, 1.0), cfg(157), 'data.aug.resize_lim'),

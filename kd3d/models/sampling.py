@@ -13,7 +13,7 @@ from fastcore.basics import patch  # methods defined in cells of their own, one 
 from ..geometry import project_points
 
 # %% auto #0
-__all__ = ['pixels_to_grid', 'fp32_geometry', 'project_points_multiview', 'sample_multiview', 'combine_views',
+__all__ = ['pixels_to_grid', 'bilinear', 'fp32_geometry', 'project_points_multiview', 'sample_multiview', 'combine_views',
            'move_points_in_time', 'group_feats', 'sample_multiview_grouped', 'ms_deform_attn', 'MSDeformableAttention']
 
 # %% ../../nbs/11_sampling.ipynb #6cd268ab
@@ -23,6 +23,13 @@ def pixels_to_grid(uv:Tensor, # (..., 2) pixels (u, v); pixel j covers [j, j+1)
     "Image pixels as `grid_sample` coordinates: $g = 2u/W - 1$ (edges of the image at -1 and +1)."
     H, W = (int(s) for s in img_shape)
     return torch.stack([uv[..., 0] * (2.0 / W) - 1, uv[..., 1] * (2.0 / H) - 1], -1)
+
+def bilinear(f:Tensor, # (n, C, h, w) features, any float dtype
+             grid:Tensor # (n, ..., 2) `grid_sample` coordinates (float32 from the geometry)
+            )->Tensor: # (n, C, ...) in the features' dtype
+    "`grid_sample` (bilinear, zeros outside, align_corners=False) computed in the wider of the two dtypes (see the Note on bf16)."
+    dt = torch.promote_types(f.dtype, grid.dtype)  # never round the grid down to bf16: its kernel would round the source pixel too
+    return F.grid_sample(f.to(dt), grid.to(dt), mode='bilinear', padding_mode='zeros', align_corners=False).to(f.dtype)
 
 def fp32_geometry(device_type:str # 'cuda', 'cpu', ...: autocast is turned off on it inside the block
                  ):
@@ -59,8 +66,7 @@ def sample_multiview(feats:list, # FPN levels, each (B, T, N, C, h, w)
     out = []
     for f in feats:
         C, h, w = f.shape[-3:]
-        s = F.grid_sample(f.reshape(B * T * N, C, h, w), grid.to(f.dtype), mode='bilinear', padding_mode='zeros',
-                          align_corners=False)  # (BTN, C, Q, P)
+        s = bilinear(f.reshape(B * T * N, C, h, w), grid)  # (BTN, C, Q, P)
         out.append(s)
     sampled = torch.stack(out, -1).reshape(B, T, N, C, Q, P, len(feats))  # (B, T, N, C, Q, P, L)
     sampled = sampled.permute(0, 1, 4, 5, 2, 6, 3)  # (B, T, Q, P, N, L, C)
@@ -124,7 +130,7 @@ def sample_multiview_grouped(grouped:list, # levels from `group_feats`, each (B*
     lw = level_weights.permute(0, 1, 3, 2, 4, 5).reshape(B * T * G, 1, Q, P, -1)  # (BTG, 1, Q, P, L)
     out = 0
     for l, f in enumerate(grouped):
-        s = F.grid_sample(f, grid.to(f.dtype), mode='bilinear', padding_mode='zeros', align_corners=False)  # (BTG, C/G, Q, P, 1)
+        s = bilinear(f, grid)  # (BTG, C/G, Q, P, 1)
         out = out + s[..., 0] * lw[..., l].to(f.dtype)  # (BTG, C/G, Q, P)
     Cg = out.shape[1]
     out = out.reshape(B, T, G, Cg, Q, P).permute(0, 1, 4, 2, 5, 3)  # (B, T, Q, G, P, C/G)
@@ -150,7 +156,7 @@ def ms_deform_attn(value:Tensor, # (B, S, M, Cv) values of all levels, flattened
     for l, (h, w) in enumerate(shapes):
         v = value_list[l].flatten(2).transpose(1, 2).reshape(B * M, Cv, h, w)  # (B*M, Cv, h, w)
         g = grids[:, :, :, l].transpose(1, 2).flatten(0, 1)  # (B*M, Lq, P, 2)
-        sampled.append(F.grid_sample(v, g.to(v.dtype), mode='bilinear', padding_mode='zeros', align_corners=False))  # (B*M, Cv, Lq, P)
+        sampled.append(bilinear(v, g))  # (B*M, Cv, Lq, P)
     a = attention_weights.transpose(1, 2).reshape(B * M, 1, Lq, L * P)  # (B*M, 1, Lq, L*P)
     out = (torch.stack(sampled, -2).flatten(-2) * a.to(value.dtype)).sum(-1)  # (B*M, Cv, Lq)
     return out.reshape(B, M * Cv, Lq).transpose(1, 2).contiguous()  # (B, Lq, M*Cv)
