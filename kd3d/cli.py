@@ -10,15 +10,15 @@ from .core import DataError
 from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
 from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module
-from .official import detector_settings
+from .official import detector_settings, resolved_model_yaml
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill
 from .table import run_table
 from .demo import DEMO_TEACHER, DEMO_STUDENT, demo
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'config_args', 'resolved_model_yaml', 'add_train_commands', 'config_of_args', 'add_distill_command',
-           'add_table_command', 'add_demo_command', 'build_parser', 'main']
+__all__ = ['USER_ERRORS', 'config_args', 'add_train_commands', 'config_of_args', 'add_distill_command', 'add_table_command',
+           'add_demo_command', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2e7e706e
 USER_ERRORS = (ConfigError, CheckpointError, DataError, FileNotFoundError, NonFiniteLossError)  # printed as one line by `kd3d`, without a traceback
@@ -26,16 +26,6 @@ USER_ERRORS = (ConfigError, CheckpointError, DataError, FileNotFoundError, NonFi
 def config_args(p):
     p.add_argument('--config', required=True, help='a config name (see kd3d/configs/) or a path to a YAML file')
     p.add_argument('overrides', nargs='*', metavar='key=value', help='config overrides, e.g. train.lr=1e-3 data.aug.flip=true')
-
-def resolved_model_yaml(model_cfg:ModelConfig, # cfg.model or cfg.teacher
-                        head:str='model' # what the lines are about
-                       )->str: # YAML comment lines, so the printed config still loads
-    "Every setting of the detector `model_cfg` builds: its preset, the overrides, and the defaults of its `CONFIG` class."
-    mod = model_module(model_cfg.name)
-    if not hasattr(mod, 'CONFIG'): return f"# {head}: {mod.__name__} has no CONFIG class; its settings are preset {model_cfg.preset!r} plus the overrides\n"
-    flat = detector_settings(model_cfg)  # chapter 12c: the preset, the overrides and the CONFIG defaults
-    lines = [f"# {head} as built: {model_cfg.name}, preset {model_cfg.preset}, overrides on top (every field, defaults included)"]
-    return '\n'.join(lines + [f"#   {k}: {v if isinstance(v, str) else json.dumps(v)}" for k, v in flat.items()]) + '\n'  # YAML's spelling
 
 def _cmd_train(args)->int:
     cfg = load_config(args.config, args.overrides)

@@ -31,6 +31,7 @@ class DataConfig:
     num_past:int = 0 # past frames (T = 1 + num_past + num_future)
     num_future:int = 0 # future frames (offline teachers only)
     frame_source:str = 'keyframes' # 'keyframes' (2 Hz) or 'sweeps' (12 Hz camera images, as SparseBEV)
+    frame_time:str = 'lidar' # a frame's time: 'lidar' (the sample's; a sweep's CAM_FRONT) or 'cameras' (the six cameras' mean, SparseBEV)
     interval:int|None = None # steps between frames in evaluation; None: 1 key frame or 6 sweeps
     train_interval:tuple|None = None # (lo, hi) random interval in training; None: the dataset's default
     aug:Augmentation = field(default_factory=Augmentation) # training augmentation (none by default)
@@ -303,6 +304,7 @@ def check_config(cfg:ExperimentConfig # the resolved config
     need(t.eval_classes in (None, 'present'), 'train.eval_classes', "use none or 'present'")
     need(len(d.image_size) == 2 and all(isinstance(x, int) and x > 0 for x in d.image_size), 'data.image_size', 'must be (H, W), two positive ints')
     need(d.frame_source in ('keyframes', 'sweeps'), 'data.frame_source', "use 'keyframes' or 'sweeps'")
+    need(d.frame_time in ('lidar', 'cameras'), 'data.frame_time', "use 'lidar' or 'cameras'")
     need(isinstance(d.pad_divisor, int) and d.pad_divisor >= 1, 'data.pad_divisor', 'must be an int >= 1 (1: no padding)')
     need(d.make_toy in (None, 'tiny', 'demo', 'learn'), 'data.make_toy', "use none, 'tiny', 'demo' or 'learn'")
     return cfg
@@ -343,13 +345,14 @@ def config_to_yaml(cfg, header:str='')->str:
 
 def save_config(cfg, # a config
                 path, # the YAML file to write
-                header:str='' # comment lines at the top (e.g. how it was made)
+                header:str='', # comment lines at the top (e.g. how it was made)
+                footer:str='' # text after the keys (e.g. the model's resolved settings, as comments)
                )->Path:
     "Write the resolved config as flat YAML (atomically) and return the path."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text(config_to_yaml(cfg, header))
+    tmp.write_text(config_to_yaml(cfg, header) + footer)
     os.replace(tmp, path)
     return path
 

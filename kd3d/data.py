@@ -291,6 +291,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  num_past:int=0, # past frames
                  num_future:int=0, # future frames (offline teachers)
                  frame_source:str='keyframes', # 'keyframes' (2 Hz) or 'sweeps' (camera images, 12 Hz)
+                 frame_time:str='lidar', # a frame's time in `frame_dt`: 'lidar' (a key frame's sample, a sweep's CAM_FRONT) or 'cameras' (the six cameras' mean, SparseBEV)
                  interval:int|None=None, # steps between chosen frames in evaluation; None: 1 key frame or 6 sweeps
                  train_interval:tuple|None=None, # (lo, hi) random interval in training; None: fixed for key frames, (4, 8) for sweeps
                  train:bool|None=None, # training mode (augmentation, random intervals); None: 'train' in split
@@ -304,6 +305,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  gt_class_range:bool=True, # drop boxes beyond their class's devkit evaluation range (see the Note)
                  progress:bool=True # print while building the cache
                 ):
+        if frame_time not in ('lidar', 'cameras'): raise ValueError(f"frame_time='{frame_time}': use 'lidar' or 'cameras'")
         if frame_source not in ('keyframes', 'sweeps'):
             raise DataError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
         self.root = check_data_root(data_root, version)
@@ -316,7 +318,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
         self.split, self.indices = split, split_indices(self.infos, split)
         self.train = ('train' in split) if train is None and split else bool(train)
         self.image_size, self.num_past, self.num_future, self.frame_source = image_size, num_past, num_future, frame_source
-        self.pad_divisor = pad_divisor
+        self.pad_divisor, self.frame_time = pad_divisor, frame_time
         self.interval = interval or (1 if frame_source == 'keyframes' else 6)
         self.train_interval = train_interval if train_interval is not None or frame_source == 'keyframes' else (4, 8)
         self.aug, self.img_mean, self.img_std = aug, img_mean, img_std
@@ -365,7 +367,8 @@ def load_sample(ds:NuScenesDataset, # the dataset (its options)
         keep = (boxes[:, 0] >= x0) & (boxes[:, 0] <= x1) & (boxes[:, 1] >= y0) & (boxes[:, 1] <= y1)
         boxes, labels = boxes[keep], labels[keep]
     H, W = img.shape[-2:]
-    out = dict(img=img, frame_dt=((fr['timestamp'] - fr['timestamp'][0]) * 1e-6).float(),
+    ts = fr['timestamp'] if ds.frame_time == 'lidar' else infos.camera['timestamp'][rows].double().mean(-1)  # (T,) µs
+    out = dict(img=img, frame_dt=((ts - ts[0]) * 1e-6).float(),
                ego2img=ego2img.float(), cam_intrinsic=(A @ K).float(), cam2ego=cam2ego.float(),
                ego_pose=fr['ego2global'] @ torch.linalg.inv(M), img_shape=torch.tensor([H, W]),
                gt_boxes=boxes, gt_labels=labels, sample_token=infos.sample['token'][i].decode(),

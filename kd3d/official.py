@@ -4,13 +4,13 @@
 
 # %% ../nbs/12c_official.ipynb #edf37e8a
 from __future__ import annotations
-import dataclasses, importlib, math
+import dataclasses, importlib, json, math
 from dataclasses import dataclass
 from .config import ExperimentConfig, ConfigError, flatten_config, config_from_flat, load_config
 
 # %% auto #0
 __all__ = ['SAME', 'DETECTOR_MODULES', 'is_same', 'Setting', 'detector_settings', 'resolved_settings', 'same_value',
-           'check_recipe', 'recipe_table', 'official_recipes']
+           'resolved_model_yaml', 'check_recipe', 'recipe_table', 'official_recipes']
 
 # %% ../nbs/12c_official.ipynb #f64b69e9
 class _Same:
@@ -59,6 +59,14 @@ def same_value(a, b)->bool:
     if isinstance(a, bool) or isinstance(b, bool): return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)): return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
     return a == b
+
+def resolved_model_yaml(m, # a `ModelConfig` (cfg.model or cfg.teacher)
+                        head:str='model' # what the lines are about
+                       )->str: # YAML comment lines, so a file that ends with them still loads
+    "Every setting the detector `m` builds, as comments: what `--print-config` prints and a run folder's config.yaml keeps."
+    lines = [f"# {head} as built: {m.name}, preset {m.preset}, overrides on top (every field, defaults included)"]
+    return '\n'.join(lines + [f"#   {k}: {v if isinstance(v, str) else json.dumps(v)}" for k, v in detector_settings(m).items()]) + '\n'
+
 
 # %% ../nbs/12c_official.ipynb #cc39eb16
 def check_recipe(config:ExperimentConfig|str, # the shipped config (name or object)

@@ -21,6 +21,7 @@ from .data import NuScenesDataset, collate
 from .toyworld import make_toy_nuscenes
 from .evaluation import evaluate, load_nuscenes, format_metrics
 from .speed import benchmark, proc_status_kb, reset_peak_rss
+from .official import resolved_model_yaml
 from .recipe import launch_env, resolve_precision, make_fabric, Recipe, plan_recipe, lr_factor, param_groups, describe_groups, thread_report
 from .checkpoint import (CHECKPOINT_FORMAT, CheckpointError, rng_state, set_rng_state, preserve_rng, save_checkpoint,
                              load_checkpoint, load_model_state, detector_prefix, trainee_state, load_trainee_state, checkpoint_path,
@@ -143,7 +144,7 @@ def make_dataset(d:DataConfig, # cfg.data
     name = {'train': d.train_split, 'val': d.val_split}.get(split, split)
     return NuScenesDataset(resolve_path(d.data_root), split=name, version=d.version,
                            infos_path=resolve_path(d.infos_path) if d.infos_path else None, image_size=tuple(d.image_size), pad_divisor=d.pad_divisor,
-                           num_past=d.num_past, num_future=d.num_future, frame_source=d.frame_source, interval=d.interval,
+                           num_past=d.num_past, num_future=d.num_future, frame_source=d.frame_source, frame_time=d.frame_time, interval=d.interval,
                            train_interval=tuple(d.train_interval) if d.train_interval else None, train=(split == 'train'),
                            aug=d.aug, img_mean=tuple(d.img_mean), img_std=tuple(d.img_std), with_points=d.with_points,
                            with_depth=d.with_depth, gt_min_points=d.gt_min_points,
@@ -391,7 +392,8 @@ def prepare_run(cfg:ExperimentConfig, model:nn.Module|None=None, resume:bool|str
         min_lr_ratio=t.min_lr_ratio, schedule=t.schedule))
     step, rng = restore(ckpt_path, model, optimizer, scheduler, cfg, fabric, say, state, changed_recipe) if ckpt_path is not None else (0, None)
     # -- bookkeeping
-    if rank0: save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})")
+    if rank0: save_config(cfg, out / 'config.yaml', header=f"resolved config of run {out.name} (kd3d {_version()})", footer=resolved_model_yaml(
+        cfg.model, 'student' if hasattr(cfg, 'teacher') else 'model') + (resolved_model_yaml(cfg.teacher, 'teacher') if hasattr(cfg, 'teacher') else ''))
     log = RunLog(out, enabled=rank0)
     log.truncate_after(step)
     say(recipe.summary)

@@ -423,9 +423,7 @@ _DATA_ROWS = [
     Setting('ann_file nuscenes_infos_*_sweep.pkl: camera sweeps', 'sweeps', f'{_CFG}:159', 'data.frame_source'),
     Setting('train_interval (sweeps between frames)', (4, 8), _SRC('loaders/pipelines/loading.py', 45), 'data.train_interval'),
     Setting('test_interval', 6, _SRC('loaders/pipelines/loading.py', 46), 'data.interval'),
-    Setting('time_diff: the mean of the six cameras\' times', 'camera mean', _SRC('models/sparsebev_transformer.py', '60-63'), None,
-            note="kd3d's frame_dt takes CAM_FRONT's time for a sweep and LIDAR_TOP's for a key frame; holding it needs an "
-                 "option in kd3d.data.select_frames (see the Note)"),
+    Setting('time_diff: the mean of the six cameras\' times', 'cameras', _SRC('models/sparsebev_transformer.py', '60-63'), 'data.frame_time'),
     Setting('ida_aug_conf.final_dim', (256, 704), f'{_CFG}:117', 'data.image_size'),
     Setting('ida_aug_conf.resize_lim', (0.38 / 0.44, 0.55 / 0.44), f'{_CFG}:116', 'data.aug.resize_lim',
             note='official (0.38, 0.55) of the 1600 x 900 image; kd3d draws a factor on top of the scale that fits '
