@@ -26,7 +26,8 @@ __all__ = ['HASH_STABLE_DEFAULTS', 'TABLE_COLUMNS', 'recipe_hash', 'run_config',
 _NOT_RECIPE = (BOOKKEEPING_KEYS - {'train.eval_classes'}) | {'distill.cache_dir'}
 # settings added after runs were recorded: they enter the hash only when set away from their default, so that the runs
 # made before they existed (which trained exactly as the default does) are still found
-HASH_STABLE_DEFAULTS = {'distill.inherit_freeze': True, 'distill.teacher_num_past': -1, 'distill.teacher_num_future': -1}
+HASH_STABLE_DEFAULTS = {'distill.inherit_freeze': True, 'distill.teacher_num_past': -1, 'distill.teacher_num_future': -1,
+                        'data.aug.photometric': False, 'data.pad_divisor': 1, 'data.frame_time': 'lidar'}
 
 def recipe_hash(cfg:ExperimentConfig # a resolved config
                )->str: # 8 hex digits
