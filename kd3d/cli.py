@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import DataError
 from .config import ExperimentConfig, ModelConfig, ConfigError, load_config, config_to_yaml, flatten_config, config_from_flat
 from .recipe import make_fabric
-from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench, model_module
+from .train import CheckpointError, NonFiniteLossError, train, evaluate_checkpoint, bench, format_bench
 from .official import detector_settings, resolved_model_yaml
 from .distill.core import DistillExperimentConfig, kd_methods, distill, bench_distill, format_bench_distill
 from .distill.recipes import load_any_config, load_distill

@@ -305,7 +305,7 @@ class NuScenesDataset(torch.utils.data.Dataset):
                  gt_class_range:bool=True, # drop boxes beyond their class's devkit evaluation range (see the Note)
                  progress:bool=True # print while building the cache
                 ):
-        if frame_time not in ('lidar', 'cameras'): raise ValueError(f"frame_time='{frame_time}': use 'lidar' or 'cameras'")
+        if frame_time not in ('lidar', 'cameras'): raise DataError(f"frame_time='{frame_time}': use 'lidar' or 'cameras'")
         if frame_source not in ('keyframes', 'sweeps'):
             raise DataError(f"frame_source='{frame_source}': use 'keyframes' or 'sweeps'")
         self.root = check_data_root(data_root, version)

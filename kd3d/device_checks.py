@@ -4,7 +4,7 @@
 
 # %% ../nbs/31_device_checks.ipynb #7e4fb58a
 from __future__ import annotations
-import dataclasses, json, math, tempfile, time, traceback
+import json, math, tempfile, time, traceback
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
